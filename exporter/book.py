@@ -1,0 +1,53 @@
+"""Select and order the notes of a guide, and decide what its title page says."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import CONFIG_NAME, Options, VaultConfig
+from .errors import ExportError
+from .model import Note
+from .vault import Vault, natural_key
+
+
+def select_notes(vault: Vault, config: VaultConfig, single: Path | None) -> list[Note]:
+    """The single note asked for; else exporter.toml's list; else all, by `order` then path."""
+    if single is not None:
+        return [n for n in vault.notes if n.path == single]
+    if config.notes:
+        chosen = []
+        for entry in config.notes:
+            note = vault.resolve(entry)
+            if note is None:
+                raise ExportError(f"'notes' lists {entry!r}, which is no note of the vault",
+                                  vault.root / CONFIG_NAME)
+            chosen.append(note)
+        return chosen
+    return sorted(vault.notes, key=order_key)
+
+
+def order_key(note: Note) -> tuple:
+    """Front-matter `order` first (numbers ascending), then natural path order."""
+    order = note.meta.get("order")
+    try:
+        rank = (0, float(order)) if order is not None else (1, 0.0)
+    except (TypeError, ValueError):
+        rank = (1, 0.0)
+    return (*rank, natural_key(note.rel))
+
+
+def book_title(options: Options, config: VaultConfig, notes: list[Note],
+               note_titles: list[str], root: Path) -> str:
+    """--title, else exporter.toml, else the only note's title, else the vault's folder name."""
+    if options.title or config.title:
+        return options.title or config.title
+    if len(note_titles) == 1:
+        return note_titles[0]
+    return root.resolve().name
+
+
+def book_author(options: Options, config: VaultConfig, notes: list[Note]) -> str | None:
+    """--author, else exporter.toml, else the author the notes agree on."""
+    if options.author or config.author:
+        return options.author or config.author
+    authors = {str(n.meta["author"]) for n in notes if n.meta.get("author")}
+    return authors.pop() if len(authors) == 1 else None

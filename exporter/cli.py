@@ -1,0 +1,94 @@
+"""The `exporter` command: arguments to Options, errors to exit statuses. No logic here."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from .config import Options
+from .errors import ExportError, UsageError
+from .pipeline import export
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn an Obsidian vault (or one note) into a typeset study guide.")
+stderr = Console(stderr=True, highlight=False)
+
+PathArgument = typer.Argument(..., help="A vault folder or one .md note.")
+OutputOption = typer.Option(None, "--output", "-o", help="Output file [default: build/<title>.<ext>].")
+PaperOption = typer.Option(None, "--paper", help="a4 (default), letter or a5.")
+TitleOption = typer.Option(None, "--title", help="Title of the guide.")
+AuthorOption = typer.Option(None, "--author", help="Author shown on the title page.")
+StrictOption = typer.Option(False, "--strict", help="Treat every warning as an error.")
+QuietOption = typer.Option(False, "--quiet", "-q", help="Print nothing but errors.")
+
+
+def run(options: dict, quiet: bool) -> None:
+    """Build the Options, export, report; exit 1 on ExportError, 2 on a usage error."""
+    try:
+        result = export(Options(**options))
+    except UsageError as error:
+        stderr.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from error
+    except ExportError as error:
+        stderr.print(f"error: {error}", markup=False)
+        raise typer.Exit(1) from error
+    except KeyboardInterrupt:
+        stderr.print("interrupted: nothing written", markup=False)
+        raise typer.Exit(130) from None
+    if not quiet:
+        for message in result.warnings:
+            stderr.print(f"warning: {message}", markup=False)
+        for path in [result.output, *result.extra]:
+            stderr.print(f"wrote {path}", markup=False)
+
+
+@app.command()
+def pdf(path: Path = PathArgument, output: Optional[Path] = OutputOption,
+        paper: Optional[str] = PaperOption, title: Optional[str] = TitleOption,
+        author: Optional[str] = AuthorOption, strict: bool = StrictOption,
+        quiet: bool = QuietOption) -> None:
+    """Export a typeset study-guide PDF (pandoc HTML, laid out by WeasyPrint)."""
+    run(dict(fmt="pdf", source=path, output=output, paper=paper, title=title, author=author,
+             strict=strict), quiet)
+
+
+@app.command()
+def epub(path: Path = PathArgument, output: Optional[Path] = OutputOption,
+         title: Optional[str] = TitleOption, author: Optional[str] = AuthorOption,
+         strict: bool = StrictOption, quiet: bool = QuietOption) -> None:
+    """Export an EPUB3 book."""
+    run(dict(fmt="epub", source=path, output=output, title=title, author=author,
+             strict=strict), quiet)
+
+
+@app.command()
+def latex(path: Path = PathArgument, output: Optional[Path] = OutputOption,
+          paper: Optional[str] = PaperOption, title: Optional[str] = TitleOption,
+          author: Optional[str] = AuthorOption,
+          compile: bool = typer.Option(False, "--compile", help="Also run latexmk (xelatex)."),
+          strict: bool = StrictOption, quiet: bool = QuietOption) -> None:
+    """Export a LaTeX source; --compile also builds its PDF beside it."""
+    run(dict(fmt="latex", source=path, output=output, paper=paper, title=title, author=author,
+             compile_tex=compile, strict=strict), quiet)
+
+
+@app.command()
+def html(path: Path = PathArgument, output: Optional[Path] = OutputOption,
+         paper: Optional[str] = PaperOption, title: Optional[str] = TitleOption,
+         author: Optional[str] = AuthorOption, strict: bool = StrictOption,
+         quiet: bool = QuietOption) -> None:
+    """Export the guide as one standalone HTML page."""
+    run(dict(fmt="html", source=path, output=output, paper=paper, title=title, author=author,
+             strict=strict), quiet)
+
+
+def main() -> None:
+    """Entry point: click's own usage errors already exit 2."""
+    sys.exit(app())  # noqa
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Typed export options, and the optional exporter.toml in the vault root."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ExportError, UsageError
+
+FORMATS = ("pdf", "epub", "latex", "html")
+PAPERS = ("a4", "letter", "a5")
+EXTENSIONS = {"pdf": "pdf", "epub": "epub", "latex": "tex", "html": "html"}
+CONFIG_NAME = "exporter.toml"
+
+
+@dataclass
+class VaultConfig:
+    """What exporter.toml may set: the notes and their order, title, author, paper."""
+
+    notes: list[str] = field(default_factory=list)
+    title: str | None = None
+    author: str | None = None
+    paper: str | None = None
+
+
+@dataclass
+class Options:
+    """Everything one export needs to know; built by the CLI or by export()'s caller."""
+
+    fmt: str
+    source: Path
+    output: Path | None = None
+    paper: str | None = None
+    title: str | None = None
+    author: str | None = None
+    compile_tex: bool = False
+    strict: bool = False
+
+    def __post_init__(self) -> None:
+        self.source = Path(self.source)
+        if self.fmt not in FORMATS:
+            raise UsageError(f"unknown format {self.fmt!r}; choose one of {', '.join(FORMATS)}")
+        if self.paper is not None and self.paper not in PAPERS:
+            raise UsageError(f"unknown paper {self.paper!r}; choose one of {', '.join(PAPERS)}")
+        if not self.source.exists():
+            raise UsageError(f"{self.source}: no such file or folder")
+        if not (self.source.is_dir() or (self.source.is_file() and self.source.suffix == ".md")):
+            raise UsageError(f"{self.source}: neither a vault folder nor a .md note")
+
+
+def load_vault_config(root: Path) -> VaultConfig:
+    """Read exporter.toml from the vault root; a missing file means defaults."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return VaultConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ExportError(f"cannot read {CONFIG_NAME}: {error}", path) from error
+    notes = data.get("notes", [])
+    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+        raise ExportError("'notes' must be a list of note paths or names", path)
+    paper = data.get("paper")
+    if paper is not None and paper not in PAPERS:
+        raise ExportError(f"unknown paper {paper!r}; choose one of {', '.join(PAPERS)}", path)
+    return VaultConfig(notes=notes, title=data.get("title"), author=data.get("author"), paper=paper)

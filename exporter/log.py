@@ -1,0 +1,25 @@
+"""Warnings collected during one export; printed by the CLI, fatal under --strict."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ExportError, where
+
+
+@dataclass
+class Warnings:
+    """The run's warnings, in the order they were raised, without repeats."""
+
+    strict: bool = False
+    messages: list[str] = field(default_factory=list)
+
+    def warn(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
+        text = f"{where(path, line)}{message}"
+        if text not in self.messages:
+            self.messages.append(text)
+
+    def check_strict(self) -> None:
+        """Under --strict any warning fails the export before anything is written."""
+        if self.strict and self.messages:
+            raise ExportError(f"{len(self.messages)} warning(s) under --strict: {self.messages[0]}")

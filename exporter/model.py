@@ -1,0 +1,34 @@
+"""The typed objects handed between stages: Note and Book."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+
+@dataclass
+class Note:
+    """One Markdown file of the vault: where it is, its front matter and its body."""
+
+    path: Path  # absolute path on disk
+    rel: PurePosixPath  # path relative to the vault root, with '/'
+    meta: dict
+    body: str
+    body_line: int = 1  # line of the file on which the body starts
+
+    @property
+    def name(self) -> str:
+        return self.rel.stem
+
+
+@dataclass
+class Book:
+    """The ordered notes that make up one guide, with what its title page shows."""
+
+    title: str
+    author: str | None
+    source: str | None
+    notes: list[Note]
+    root: Path
+    paper: str = "a4"
+    tags: list[str] = field(default_factory=list)
+    lang: str = "en"

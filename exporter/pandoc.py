@@ -1,0 +1,62 @@
+"""The only module that runs pandoc: Markdown to AST, and AST to HTML, EPUB or LaTeX."""
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import panflute as pf
+import pypandoc
+
+from .errors import ExportError
+
+# Obsidian's Markdown as pandoc extensions. No yaml_metadata_block: front matter is split
+# off before, and a later `---` is a rule. No citations: "@name" in a note is not a cite.
+# hard_line_breaks: Obsidian shows a single newline as a line break by default.
+READER = "+".join([
+    "markdown-yaml_metadata_block-citations-implicit_figures-blank_before_header"
+    "-blank_before_blockquote",
+    "wikilinks_title_after_pipe", "mark", "hard_line_breaks", "lists_without_preceding_blankline",
+])
+TIMEOUT_SECONDS = 120
+
+
+@cache
+def pandoc_path() -> str:
+    """pypandoc-binary's pandoc, which is not on PATH."""
+    return pypandoc.get_pandoc_path()
+
+
+def run(args: list[str], stdin: str, what: str) -> str:
+    """Run pandoc with a time limit; a failure becomes an ExportError about `what`."""
+    try:
+        done = subprocess.run([pandoc_path(), *args], input=stdin.encode("utf-8"),
+                              capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+    except subprocess.TimeoutExpired as error:
+        raise ExportError(f"pandoc took longer than {TIMEOUT_SECONDS} s", what) from error
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ExportError(f"pandoc failed: {' '.join(message[-3:])}", what)
+    return done.stdout.decode("utf-8")
+
+
+def parse_markdown(text: str, what: str) -> pf.Doc:
+    """Parse one note body into a panflute Doc (pandoc runs once per note)."""
+    ast = run(["--from", READER, "--to", "json"], text, what)
+    try:
+        return pf.load(io.StringIO(ast))
+    except RecursionError as error:
+        raise ExportError("nesting too deep to export (quotes or lists hundreds of levels deep)",
+                          what) from error
+
+
+def write(doc: pf.Doc, to: str, args: list[str], what: str) -> str:
+    """Write the filtered Doc with pandoc; returns stdout (empty when `-o` is among args)."""
+    return run(["--from", "json", "--to", to, *args], dump(doc), what)
+
+
+def dump(doc: pf.Doc) -> str:
+    """The Doc as pandoc JSON."""
+    return json.dumps(doc.to_json(), ensure_ascii=False)

@@ -1,0 +1,135 @@
+"""The export, stage by stage: scan, select, parse, assemble, filter, write."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import panflute as pf
+
+import filters
+
+from . import reader
+from .assemble import assemble, chapters_of, slugify
+from .book import book_author, book_title, select_notes
+from .config import EXTENSIONS, Options, load_vault_config
+from .errors import ExportError
+from .log import Warnings
+from .model import Book
+from .render import atomic_output, epub, html, latex, pdf
+from .vault import Vault, scan
+
+
+@dataclass
+class Result:
+    """What an export produced, and what it warned about."""
+
+    output: Path
+    warnings: list[str] = field(default_factory=list)
+    extra: list[Path] = field(default_factory=list)  # e.g. the compiled PDF beside a .tex
+
+
+def export(options: Options) -> Result:
+    """Export the vault or note at options.source in options.fmt; raise ExportError on failure."""
+    warnings = Warnings(strict=options.strict)
+    root = options.source if options.source.is_dir() else options.source.parent
+    config = load_vault_config(root)
+
+    if options.source.is_file():
+        paths, attachments = [options.source], []
+    else:
+        paths, attachments = scan(root, exclude=output_dirs_inside(root, options))
+    notes = [reader.read_note(path, root, warnings) for path in paths]
+    vault = Vault(root, notes, attachments, warnings)
+    selected = select_notes(vault, config, options.source if options.source.is_file() else None)
+    if not selected:
+        raise ExportError("no notes to export", root)
+
+    docs = [reader.parse(note) for note in selected]
+    chapters = chapters_of(selected, docs)  # takes each note's title H1 first
+    headers = [reader.take_header_lines(d) for d in docs]
+    doc = assemble(chapters, one_chapter_per_note=len(chapters) > 1)
+
+    book = Book(
+        title=book_title(options, config, selected, [pf.stringify(pf.Plain(*c.title))
+                                                      for c in chapters], root),
+        author=book_author(options, config, selected),
+        source=first_source(selected, headers),
+        notes=selected, root=root, paper=options.paper or config.paper or "a4",
+        lang=str(selected[0].meta.get("lang", "en")))
+
+    doc.format = "latex" if options.fmt == "latex" else "html"
+    doc.vault, doc.warnings = vault, warnings
+    doc = filters.run_chain(doc)
+    book.tags = header_tags(headers) + [t for t in doc.tags if t not in header_tags(headers)]
+    describe(doc, book)
+
+    output = options.output or default_output_dir() / f"{slugify(book.title)}.{EXTENSIONS[options.fmt]}"
+    warnings.check_strict()
+    result = Result(output=output)
+    write(doc, book, options, output, warnings, result)
+    warnings.check_strict()
+    result.warnings = warnings.messages
+    return result
+
+
+def write(doc: pf.Doc, book: Book, options: Options, output: Path, warnings: Warnings,
+          result: Result) -> None:
+    """Write the filtered Doc in the asked format, replacing `output` atomically."""
+    with atomic_output(output) as partial:
+        if options.fmt == "epub":
+            epub.write_epub(doc, partial)
+        elif options.fmt == "latex":
+            partial.write_text(latex.render(doc, book), encoding="utf-8")
+        elif options.fmt == "html":
+            partial.write_text(html.render(doc, book), encoding="utf-8")
+        else:
+            pdf.write_pdf(html.render(doc, book), book.root, partial, warnings)
+    if options.fmt == "latex" and options.compile_tex:
+        result.extra.append(latex.compile_pdf(output))
+
+
+def describe(doc: pf.Doc, book: Book) -> None:
+    """The metadata every writer reads: title, author, language, keywords."""
+    doc.metadata["title"] = pf.MetaString(book.title)
+    doc.metadata["pagetitle"] = pf.MetaString(book.title)
+    doc.metadata["lang"] = pf.MetaString(book.lang)
+    if book.author:
+        doc.metadata["author"] = pf.MetaString(book.author)
+    if book.tags:
+        doc.metadata["keywords"] = pf.MetaList(*[pf.MetaString(t) for t in book.tags])
+    if book.source:
+        doc.metadata["description"] = pf.MetaString(f"Study guide. Source: {book.source}")
+
+
+def first_source(notes, headers) -> str | None:
+    """The book's source URL: front matter `source`, else a `SOURCE:` header line's link."""
+    for note, header in zip(notes, headers):
+        if note.meta.get("source"):
+            return str(note.meta["source"])
+        links = [e for e in header.get("source", []) if isinstance(e, pf.Link)]
+        if links:
+            return links[0].url
+        if header.get("source"):
+            return pf.stringify(pf.Plain(*header["source"])).strip()
+    return None
+
+
+def header_tags(headers) -> list[str]:
+    """Tags listed on `TAGS:` header lines, without '#'."""
+    found = []
+    for header in headers:
+        for word in pf.stringify(pf.Plain(*header.get("tags", []))).split():
+            tag = word.lstrip("#").strip(",")
+            if tag and tag not in found:
+                found.append(tag)
+    return found
+
+
+def default_output_dir() -> Path:
+    return Path("build").resolve()
+
+
+def output_dirs_inside(root: Path, options: Options) -> list[Path]:
+    """Output folders below the vault root, which scanning must skip."""
+    folder = (options.output.parent if options.output else default_output_dir()).resolve()
+    return [folder] if folder != root.resolve() else []

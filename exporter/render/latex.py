@@ -1,0 +1,58 @@
+"""The LaTeX guide (pandoc), and its optional compile with latexmk in a scratch folder."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import panflute as pf
+
+from .. import pandoc
+from ..errors import ExportError
+from ..model import Book
+from . import TEMPLATES, atomic_output
+
+PAPERS = {"a4": "a4", "letter": "letter", "a5": "a5"}
+COMPILE_SECONDS = 300
+
+
+def render(doc: pf.Doc, book: Book) -> str:
+    """The guide as a standalone .tex source for xelatex or lualatex."""
+    if book.source:
+        doc.metadata["date"] = pf.MetaInlines(
+            pf.Str("Source:"), pf.Space(), pf.Link(pf.Str(book.source), url=book.source))
+    return pandoc.write(doc, "latex", [
+        "--standalone", "--toc", "--toc-depth=2",
+        f"--include-in-header={TEMPLATES / 'latex-preamble.tex'}",
+        "--variable=documentclass:report", f"--variable=papersize:{PAPERS[book.paper]}",
+        "--variable=geometry:margin=25mm", "--variable=colorlinks:true",
+        "--variable=linkcolor:blue!40!black", "--variable=urlcolor:blue!40!black",
+    ], "LaTeX writer")
+
+
+def compile_pdf(tex: Path, engine: str = "xelatex") -> Path:
+    """Compile `tex` to the PDF beside it; TeX runs in a temporary folder, no shell escape."""
+    if shutil.which("latexmk") is None:
+        raise ExportError("--compile needs latexmk and a TeX engine (see README)", tex)
+    with tempfile.TemporaryDirectory(prefix="exporter-tex-") as scratch:
+        shutil.copy2(tex, Path(scratch) / "guide.tex")
+        environment = {**os.environ, "openin_any": "p", "openout_any": "p"}
+        try:
+            done = subprocess.run(
+                ["latexmk", f"-{engine}", "-interaction=nonstopmode", "-halt-on-error",
+                 "-no-shell-escape", "guide.tex"], cwd=scratch, env=environment,
+                capture_output=True, timeout=COMPILE_SECONDS, check=False)
+        except subprocess.TimeoutExpired as error:
+            raise ExportError(f"TeX took longer than {COMPILE_SECONDS} s", tex) from error
+        built = Path(scratch) / "guide.pdf"
+        if done.returncode != 0 or not built.exists():
+            log = (Path(scratch) / "guide.log")
+            errors = [line for line in log.read_text("utf-8", "replace").splitlines()
+                      if line.startswith("!")] if log.exists() else []
+            raise ExportError(f"TeX failed: {errors[0] if errors else 'see latexmk output'}", tex)
+        target = tex.with_suffix(".pdf")
+        with atomic_output(target) as partial:
+            shutil.copy2(built, partial)
+        return target

@@ -1,0 +1,102 @@
+"""Turn [[wikilinks]] and Markdown links to notes into cross-references or concepts.
+
+A link to a note in the export becomes a Link `xref` to its chapter (or heading); the
+PDF's CSS adds "(p. N)" and LaTeX gets \\pageref. A link to anything else is a concept:
+a Span `concept` with the display text, recorded in `doc.concepts` for the index.
+Run alone as a pandoc filter (no vault), every wikilink is a concept.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+import panflute as pf
+
+from exporter.vault import normalise
+
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def prepare(doc):
+    doc.concepts = []
+
+
+def action(elem, doc):
+    if not isinstance(elem, pf.Link):
+        return None
+    if "wikilink" in elem.classes:
+        target, display = elem.url, wikilink_display(elem)
+    elif is_note_link(elem.url):
+        target, display = unquote(elem.url), list(elem.content)
+    else:
+        return None
+    note_part, _, fragment = target.partition("#")
+    source = elem.attributes.get("note")
+    anchor = find_anchor(doc, note_part, fragment, source)
+    if anchor is None:
+        doc.concepts.append(note_part or fragment)
+        return pf.Span(*display, classes=["concept"],
+                       attributes={"data-target": note_part or fragment})
+    return cross_reference(display, anchor, doc)
+
+
+def wikilink_display(link):
+    """The alias, else the last path part, with ' › Heading' when a heading is named."""
+    text = pf.stringify(link)
+    if text != link.url:
+        return list(link.content)
+    note_part, _, fragment = link.url.partition("#")
+    name = note_part.rsplit("/", 1)[-1]
+    if name.lower().endswith(".md"):
+        name = name[:-3]
+    fragment = fragment.lstrip("^")
+    shown = " › ".join(part for part in (name, fragment) if part)
+    return words(shown or link.url)
+
+
+def words(text):
+    parts = [pf.Str(w) for w in text.split()]
+    return [x for w in parts for x in (w, pf.Space())][:-1]
+
+
+def is_note_link(url):
+    """A relative link to a Markdown file: `Folder/Note.md`, maybe URL-encoded, maybe `#x`."""
+    path = unquote(url).partition("#")[0]
+    return bool(path) and not SCHEME.match(url) and path.lower().endswith(".md")
+
+
+def find_anchor(doc, note_part, fragment, source):
+    """The id a link should point to, or None when its note is not in the export."""
+    vault = getattr(doc, "vault", None)
+    if vault is None:
+        return None
+    from_note = vault.note_at(source) if source else None
+    if note_part:
+        note = vault.resolve(note_part, from_note)
+    else:
+        note = from_note
+    if note is None or str(note.rel) not in doc.anchors:
+        return None
+    rel = str(note.rel)
+    if fragment:
+        key = fragment.lstrip("^") if fragment.startswith("^") else fragment
+        found = doc.headings.get((rel, normalise(key.strip()))) or doc.blocks.get((rel, key))
+        if found:
+            return found
+    return doc.anchors[rel]
+
+
+def cross_reference(display, anchor, doc):
+    """A link to `anchor`; in LaTeX followed by the page it lands on."""
+    link = pf.Link(*display, url="#" + anchor, classes=["xref"])
+    if doc.format == "latex":
+        return [link, pf.RawInline(f"~(p.~\\pageref{{{anchor}}})", "latex")]
+    return link
+
+
+def main(doc=None):
+    return pf.run_filter(action, prepare=prepare, doc=doc)
+
+
+if __name__ == "__main__":
+    main()
