@@ -14,7 +14,7 @@ from .pipeline import export
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn an Obsidian vault (or one note) into a typeset study guide.")
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 PathArgument = typer.Argument(..., help="A vault folder or one .md note.")
 OutputOption = typer.Option(None, "--output", "-o", help="Output file [default: build/<title>.<ext>].")

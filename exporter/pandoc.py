@@ -21,6 +21,9 @@ READER = "+".join([
     "wikilinks_title_after_pipe", "mark", "hard_line_breaks", "lists_without_preceding_blankline",
 ])
 TIMEOUT_SECONDS = 120
+# Deepest JSON nesting accepted (about 70 levels of quotes or lists): panflute and the
+# filters recurse, and Python's stack ends near 1,000 frames.
+MAX_JSON_DEPTH = 300
 
 
 @cache
@@ -45,11 +48,27 @@ def run(args: list[str], stdin: str, what: str) -> str:
 def parse_markdown(text: str, what: str) -> pf.Doc:
     """Parse one note body into a panflute Doc (pandoc runs once per note)."""
     ast = run(["--from", READER, "--to", "json"], text, what)
+    too_deep = ExportError("nesting too deep to export (quotes or lists nested more than "
+                           "about 70 levels)", what)
     try:
+        if json_depth(json.loads(ast)) > MAX_JSON_DEPTH:
+            raise too_deep
         return pf.load(io.StringIO(ast))
     except RecursionError as error:
-        raise ExportError("nesting too deep to export (quotes or lists hundreds of levels deep)",
-                          what) from error
+        raise too_deep from error
+
+
+def json_depth(value) -> int:
+    """How deeply lists and objects nest in parsed JSON (iteratively: no recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in children
+                         if isinstance(child, (dict, list)))
+    return deepest
 
 
 def write(doc: pf.Doc, to: str, args: list[str], what: str) -> str:

@@ -132,4 +132,5 @@ def default_output_dir() -> Path:
 def output_dirs_inside(root: Path, options: Options) -> list[Path]:
     """Output folders below the vault root, which scanning must skip."""
     folder = (options.output.parent if options.output else default_output_dir()).resolve()
-    return [folder] if folder != root.resolve() else []
+    root = root.resolve()
+    return [folder] if folder != root and folder.is_relative_to(root) else []

@@ -26,6 +26,8 @@ def action(elem, doc):
     if tag not in doc.tags:
         doc.tags.append(tag)
     label = pf.Span(pf.Str("#" + tag), classes=["tag"], attributes={"data-tag": tag})
+    if doc.format == "latex":
+        label = pf.Span(pf.RawInline("\\obstag{", "latex"), label, pf.RawInline("}", "latex"))
     return [label, pf.Str(match.group(2))] if match.group(2) else label
 
 

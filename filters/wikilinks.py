@@ -35,8 +35,7 @@ def action(elem, doc):
     anchor = find_anchor(doc, note_part, fragment, source)
     if anchor is None:
         doc.concepts.append(note_part or fragment)
-        return pf.Span(*display, classes=["concept"],
-                       attributes={"data-target": note_part or fragment})
+        return concept(display, note_part or fragment, doc)
     return cross_reference(display, anchor, doc)
 
 
@@ -84,6 +83,14 @@ def find_anchor(doc, note_part, fragment, source):
         if found:
             return found
     return doc.anchors[rel]
+
+
+def concept(display, target, doc):
+    """A term that is not a chapter of the guide; LaTeX styles it with \\concept."""
+    span = pf.Span(*display, classes=["concept"], attributes={"data-target": target})
+    if doc.format == "latex":
+        return [pf.RawInline("\\concept{", "latex"), span, pf.RawInline("}", "latex")]
+    return span
 
 
 def cross_reference(display, anchor, doc):

@@ -52,7 +52,7 @@ def compile_pdf(tex: Path, engine: str = "xelatex") -> Path:
             errors = [line for line in log.read_text("utf-8", "replace").splitlines()
                       if line.startswith("!")] if log.exists() else []
             raise ExportError(f"TeX failed: {errors[0] if errors else 'see latexmk output'}", tex)
-        target = tex.with_suffix(".pdf")
+        target = tex.with_name(tex.stem + "-latex.pdf")  # beside the WeasyPrint PDF, not over it
         with atomic_output(target) as partial:
             shutil.copy2(built, partial)
         return target
