@@ -52,7 +52,7 @@ def chapters_of(notes: list[Note], docs: list[pf.Doc]) -> list[Chapter]:
     """Title and a unique anchor id for every note."""
     used: set[str] = set()
     chapters = []
-    for note, doc in zip(notes, docs):
+    for note, doc in zip(notes, docs, strict=True):
         anchor = base = slugify(note.name)
         counter = 1
         while anchor in used:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -17,7 +16,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 PathArgument = typer.Argument(..., help="A vault folder or one .md note.")
-OutputOption = typer.Option(None, "--output", "-o", help="Output file [default: build/<title>.<ext>].")
+OutputOption = typer.Option(None, "--output", "-o",
+                            help="Output file [default: build/<title>.<ext>].")
 PaperOption = typer.Option(None, "--paper", help="a4 (default), letter or a5.")
 TitleOption = typer.Option(None, "--title", help="Title of the guide.")
 AuthorOption = typer.Option(None, "--author", help="Author shown on the title page.")
@@ -46,9 +46,9 @@ def run(options: dict, quiet: bool) -> None:
 
 
 @app.command()
-def pdf(path: Path = PathArgument, output: Optional[Path] = OutputOption,
-        paper: Optional[str] = PaperOption, title: Optional[str] = TitleOption,
-        author: Optional[str] = AuthorOption, strict: bool = StrictOption,
+def pdf(path: Path = PathArgument, output: Path | None = OutputOption,
+        paper: str | None = PaperOption, title: str | None = TitleOption,
+        author: str | None = AuthorOption, strict: bool = StrictOption,
         quiet: bool = QuietOption) -> None:
     """Export a typeset study-guide PDF (pandoc HTML, laid out by WeasyPrint)."""
     run(dict(fmt="pdf", source=path, output=output, paper=paper, title=title, author=author,
@@ -56,8 +56,8 @@ def pdf(path: Path = PathArgument, output: Optional[Path] = OutputOption,
 
 
 @app.command()
-def epub(path: Path = PathArgument, output: Optional[Path] = OutputOption,
-         title: Optional[str] = TitleOption, author: Optional[str] = AuthorOption,
+def epub(path: Path = PathArgument, output: Path | None = OutputOption,
+         title: str | None = TitleOption, author: str | None = AuthorOption,
          strict: bool = StrictOption, quiet: bool = QuietOption) -> None:
     """Export an EPUB3 book."""
     run(dict(fmt="epub", source=path, output=output, title=title, author=author,
@@ -65,9 +65,9 @@ def epub(path: Path = PathArgument, output: Optional[Path] = OutputOption,
 
 
 @app.command()
-def latex(path: Path = PathArgument, output: Optional[Path] = OutputOption,
-          paper: Optional[str] = PaperOption, title: Optional[str] = TitleOption,
-          author: Optional[str] = AuthorOption,
+def latex(path: Path = PathArgument, output: Path | None = OutputOption,
+          paper: str | None = PaperOption, title: str | None = TitleOption,
+          author: str | None = AuthorOption,
           compile: bool = typer.Option(False, "--compile", help="Also run latexmk (xelatex)."),
           strict: bool = StrictOption, quiet: bool = QuietOption) -> None:
     """Export a LaTeX source; --compile also builds its PDF beside it."""
@@ -76,9 +76,9 @@ def latex(path: Path = PathArgument, output: Optional[Path] = OutputOption,
 
 
 @app.command()
-def html(path: Path = PathArgument, output: Optional[Path] = OutputOption,
-         paper: Optional[str] = PaperOption, title: Optional[str] = TitleOption,
-         author: Optional[str] = AuthorOption, strict: bool = StrictOption,
+def html(path: Path = PathArgument, output: Path | None = OutputOption,
+         paper: str | None = PaperOption, title: str | None = TitleOption,
+         author: str | None = AuthorOption, strict: bool = StrictOption,
          quiet: bool = QuietOption) -> None:
     """Export the guide as one standalone HTML page."""
     run(dict(fmt="html", source=path, output=output, paper=paper, title=title, author=author,

@@ -5,7 +5,6 @@ import io
 import json
 import subprocess
 from functools import cache
-from pathlib import Path
 
 import panflute as pf
 import pypandoc

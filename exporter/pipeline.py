@@ -9,9 +9,9 @@ import panflute as pf
 import filters
 
 from . import reader
-from .assemble import assemble, chapters_of, slugify
+from .assemble import Chapter, assemble, chapters_of, slugify
 from .book import book_author, book_title, select_notes
-from .config import EXTENSIONS, Options, load_vault_config
+from .config import EXTENSIONS, Options, VaultConfig, load_vault_config
 from .errors import ExportError
 from .log import Warnings
 from .model import Book
@@ -31,50 +31,61 @@ class Result:
 def export(options: Options) -> Result:
     """Export the vault or note at options.source in options.fmt; raise ExportError on failure."""
     warnings = Warnings(strict=options.strict)
-    root = options.source if options.source.is_dir() else options.source.parent
-    config = load_vault_config(root)
-
-    if options.source.is_file():
-        paths, attachments = [options.source], []
-    else:
-        paths, attachments = scan(root, exclude=output_dirs_inside(root, options))
-    notes = [reader.read_note(path, root, warnings) for path in paths]
-    vault = Vault(root, notes, attachments, warnings)
+    vault, config = read_vault(options, warnings)
     selected = select_notes(vault, config, options.source if options.source.is_file() else None)
     if not selected:
-        raise ExportError("no notes to export", root)
+        raise ExportError("no notes to export", vault.root)
 
     docs = [reader.parse(note) for note in selected]
     chapters = chapters_of(selected, docs)  # takes each note's title H1 first
     headers = [reader.take_header_lines(d) for d in docs]
     doc = assemble(chapters, one_chapter_per_note=len(chapters) > 1)
-
-    book = Book(
-        title=book_title(options, config, selected, [pf.stringify(pf.Plain(*c.title))
-                                                      for c in chapters], root),
-        author=book_author(options, config, selected),
-        source=first_source(selected, headers),
-        notes=selected, root=root, paper=options.paper or config.paper or "a4",
-        lang=str(selected[0].meta.get("lang", "en")))
+    book = make_book(options, config, chapters, headers, vault.root)
 
     doc.format = "latex" if options.fmt == "latex" else "html"
     doc.vault, doc.warnings = vault, warnings
     doc = filters.run_chain(doc)
-    book.tags = header_tags(headers) + [t for t in doc.tags if t not in header_tags(headers)]
+    book.tags += [tag for tag in doc.tags if tag not in book.tags]
     describe(doc, book)
 
-    output = options.output or default_output_dir() / f"{slugify(book.title)}.{EXTENSIONS[options.fmt]}"
-    warnings.check_strict()
+    slug = f"{slugify(book.title)}.{EXTENSIONS[options.fmt]}"
+    output = options.output or default_output_dir() / slug
     result = Result(output=output)
     write(doc, book, options, output, warnings, result)
-    warnings.check_strict()
     result.warnings = warnings.messages
     return result
 
 
+def read_vault(options: Options, warnings: Warnings) -> tuple[Vault, VaultConfig]:
+    """The vault index (every note of the folder, or the one note asked for) and its config."""
+    root = options.source if options.source.is_dir() else options.source.parent
+    if options.source.is_file():
+        paths, attachments = [options.source], []
+    else:
+        paths, attachments = scan(root, exclude=output_dirs_inside(root, options))
+    notes = [reader.read_note(path, root, warnings) for path in paths]
+    return Vault(root, notes, attachments, warnings), load_vault_config(root)
+
+
+def make_book(options: Options, config: VaultConfig, chapters: list[Chapter],
+              headers: list[dict], root: Path) -> Book:
+    """What the title page and the writers need to know about the guide."""
+    notes = [chapter.note for chapter in chapters]
+    titles = [pf.stringify(pf.Plain(*chapter.title)) for chapter in chapters]
+    return Book(title=book_title(options, config, notes, titles, root),
+                author=book_author(options, config, notes),
+                source=first_source(notes, headers), notes=notes, root=root,
+                paper=options.paper or config.paper or "a4",
+                lang=str(notes[0].meta.get("lang", "en")), tags=header_tags(headers))
+
+
 def write(doc: pf.Doc, book: Book, options: Options, output: Path, warnings: Warnings,
           result: Result) -> None:
-    """Write the filtered Doc in the asked format, replacing `output` atomically."""
+    """Write the filtered Doc in the asked format, replacing `output` atomically.
+
+    Under --strict a warning raised while writing fails the export before the rename.
+    """
+    warnings.check_strict()
     with atomic_output(output) as partial:
         if options.fmt == "epub":
             epub.write_epub(doc, partial)
@@ -84,6 +95,7 @@ def write(doc: pf.Doc, book: Book, options: Options, output: Path, warnings: War
             partial.write_text(html.render(doc, book), encoding="utf-8")
         else:
             pdf.write_pdf(html.render(doc, book), book.root, partial, warnings)
+        warnings.check_strict()
     if options.fmt == "latex" and options.compile_tex:
         result.extra.append(latex.compile_pdf(output))
 
@@ -103,7 +115,7 @@ def describe(doc: pf.Doc, book: Book) -> None:
 
 def first_source(notes, headers) -> str | None:
     """The book's source URL: front matter `source`, else a `SOURCE:` header line's link."""
-    for note, header in zip(notes, headers):
+    for note, header in zip(notes, headers, strict=True):
         if note.meta.get("source"):
             return str(note.meta["source"])
         links = [e for e in header.get("source", []) if isinstance(e, pf.Link)]

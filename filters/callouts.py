@@ -73,9 +73,10 @@ def make_callout(kind, given, title, body, doc):
         return [pf.Para(pf.RawInline(f"\\begin{{callout}}{{callout{kind}}}{{", "latex"), *title,
                         pf.RawInline("}", "latex")),
                 *body, pf.RawBlock("\\end{callout}", "latex")]
-    return pf.Div(pf.Div(pf.Para(*title), classes=["callout-title"]),
-                  pf.Div(*body, classes=["callout-content"]),
-                  classes=["callout", f"callout-{kind}"],
+    parts = [pf.Div(pf.Para(*title), classes=["callout-title"])]
+    if body:
+        parts.append(pf.Div(*body, classes=["callout-content"]))
+    return pf.Div(*parts, classes=["callout", f"callout-{kind}"],
                   attributes={"data-callout": given.lower()})
 
 

@@ -73,8 +73,10 @@ def split_str(elem, doc) -> list:
 
 
 def trim(inlines):
-    """Drop spaces and breaks left at either end of a paragraph by a removed comment."""
+    """Drop the spaces a removed comment leaves: doubled, or at either end of a paragraph."""
     blank = (pf.Space, pf.SoftBreak, pf.LineBreak)
+    inlines = [x for i, x in enumerate(inlines)
+               if not (isinstance(x, pf.Space) and i and isinstance(inlines[i - 1], blank))]
     while inlines and isinstance(inlines[0], blank):
         inlines.pop(0)
     while inlines and isinstance(inlines[-1], blank):

@@ -70,10 +70,7 @@ def find_anchor(doc, note_part, fragment, source):
     if vault is None:
         return None
     from_note = vault.note_at(source) if source else None
-    if note_part:
-        note = vault.resolve(note_part, from_note)
-    else:
-        note = from_note
+    note = vault.resolve(note_part, from_note) if note_part else from_note
     if note is None or str(note.rel) not in doc.anchors:
         return None
     rel = str(note.rel)

@@ -1,0 +1,100 @@
+"""Scanning a vault, ordering its notes, and resolving link targets like Obsidian."""
+from __future__ import annotations
+
+import shutil
+import unicodedata
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from exporter.book import select_notes
+from exporter.config import VaultConfig, load_vault_config
+from exporter.errors import ExportError
+from exporter.log import Warnings
+from exporter.model import Note
+from exporter.reader import read_note
+from exporter.vault import Vault, scan
+
+from .conftest import FIXTURES
+
+PRINCE = FIXTURES / "prince"
+
+
+def load(root: Path, warnings: Warnings | None = None) -> Vault:
+    warnings = warnings or Warnings()
+    paths, attachments = scan(root)
+    return Vault(root, [read_note(p, root, warnings) for p in paths], attachments, warnings)
+
+
+def note(rel: str, **meta) -> Note:
+    return Note(path=Path("/v") / rel, rel=PurePosixPath(rel), meta=meta, body="")
+
+
+def test_scan_skips_dot_folders_and_the_output_folder(tmp_path):
+    vault = tmp_path / "v"
+    shutil.copytree(PRINCE, vault)
+    (vault / "build").mkdir()
+    (vault / "build" / "Old export.md").write_text("# old")
+    paths, _ = scan(vault, exclude=[vault / "build"])
+    names = [p.relative_to(vault).as_posix() for p in paths]
+    assert names == ["Chapters/Chapter 2.md", "Chapters/Chapter 10.md", "Introduction.md",
+                     "People/Cesare Borgia.md"]
+
+
+def test_order_by_front_matter_then_natural_path():
+    vault = load(PRINCE)
+    order = [str(n.rel) for n in select_notes(vault, VaultConfig(), None)]
+    assert order == ["Introduction.md", "Chapters/Chapter 2.md", "Chapters/Chapter 10.md",
+                     "People/Cesare Borgia.md"]
+
+
+def test_exporter_toml_lists_the_notes_and_their_order(tmp_path):
+    vault_dir = tmp_path / "v"
+    shutil.copytree(PRINCE, vault_dir)
+    (vault_dir / "exporter.toml").write_text(
+        'title = "The Prince"\npaper = "letter"\n'
+        'notes = ["Cesare Borgia", "Chapters/Chapter 2.md"]\n')
+    config = load_vault_config(vault_dir)
+    assert (config.title, config.paper) == ("The Prince", "letter")
+    order = [str(n.rel) for n in select_notes(load(vault_dir), config, None)]
+    assert order == ["People/Cesare Borgia.md", "Chapters/Chapter 2.md"]
+
+
+def test_exporter_toml_naming_a_missing_note_is_an_error(tmp_path):
+    (tmp_path / "a.md").write_text("a")
+    (tmp_path / "exporter.toml").write_text('notes = ["nowhere"]\n')
+    with pytest.raises(ExportError, match="exporter.toml.*'nowhere'"):
+        select_notes(load(tmp_path), load_vault_config(tmp_path), None)
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("Cesare Borgia", "People/Cesare Borgia.md"),
+    ("cesare borgia", "People/Cesare Borgia.md"),
+    ("People/Cesare Borgia", "People/Cesare Borgia.md"),
+    ("Cesare Borgia.md", "People/Cesare Borgia.md"),
+    ("Duke Valentino", "People/Cesare Borgia.md"),  # front-matter alias
+    ("Intro", "Introduction.md"),
+    ("Chapter 10", "Chapters/Chapter 10.md"),
+    ("Chapters/Chapter 10", "Chapters/Chapter 10.md"),
+    ("Fortuna", None),
+    ("../Introduction", None),
+    ("Deleted", None),  # only in .trash
+])
+def test_resolve_like_obsidian(target, expected):
+    found = load(PRINCE).resolve(target)
+    assert (str(found.rel) if found else None) == expected
+
+
+def test_resolve_compares_unicode_in_nfc():
+    vault = Vault(Path("/v"), [note(unicodedata.normalize("NFD", "Virtù.md"))])
+    assert vault.resolve(unicodedata.normalize("NFC", "virtù")) is not None
+
+
+def test_two_notes_with_one_name_same_folder_first_then_shortest_and_a_warning():
+    warnings = Warnings()
+    notes = [note("b/deep/Fortuna.md"), note("a/Fortuna.md"), note("c/Fortuna.md"),
+             note("c/Caller.md")]
+    vault = Vault(Path("/v"), notes, warnings=warnings)
+    assert str(vault.resolve("Fortuna", notes[3]).rel) == "c/Fortuna.md"
+    assert str(vault.resolve("Fortuna").rel) == "a/Fortuna.md"
+    assert any("ambiguous" in w and "b/deep/Fortuna.md" in w for w in warnings.messages)

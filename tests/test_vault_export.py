@@ -1,0 +1,64 @@
+"""A vault of several notes: one chapter each, cross-references with the right pages."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from exporter import export
+
+from .conftest import FIXTURES, epubcheck, require_tex
+
+PRINCE = FIXTURES / "prince"
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    out = export(PRINCE, "pdf", output=tmp_path_factory.mktemp("p") / "p.pdf").output
+    return [" ".join(p.extract_text().split()) for p in PdfReader(out).pages]
+
+
+def page_of(pages, heading):
+    return next(i + 1 for i, text in enumerate(pages) if text.startswith(heading))
+
+
+def test_each_note_is_a_chapter_in_order(pages):
+    order = [page_of(pages, h) for h in ["Introduction", "Of hereditary principalities",
+                                         "How the strength", "Cesare Borgia"]]
+    assert order == sorted(order) and len(set(order)) == 4
+
+
+def test_cross_references_show_the_page_they_point_to(pages):
+    text = " ".join(pages)
+    borgia = page_of(pages, "Cesare Borgia")
+    assert f"Duke Valentino (p. {borgia})" in text  # alias as display text
+    assert f"Chapter 10 (p. {page_of(pages, 'How the strength')})" in text
+    assert f"See also Intro (p. {page_of(pages, 'Introduction')})" in text  # front-matter alias
+    fall = re.search(r"his fall \(p\. (\d+)\)", text)
+    assert fall and "Fall" in pages[int(fall.group(1)) - 1]
+
+
+def test_concepts_print_their_text_and_hidden_things_do_not(pages):
+    text = " ".join(pages)
+    assert "virtù and Fortuna" in text
+    for hidden in ["private remark", "A comment across lines", "TRASHED NOTE TEXT", "[[", "%%"]:
+        assert hidden not in text
+    assert "#42" in text and "C#" in text
+
+
+def test_epub_of_a_vault_passes_epubcheck(tmp_path):
+    out = export(PRINCE, "epub", output=tmp_path / "p.epub").output
+    check = epubcheck(out)
+    assert check.returncode == 0 and "0 errors" in check.stdout, check.stdout
+
+
+def test_latex_of_a_vault_has_page_references_and_compiles(tmp_path):
+    require_tex()
+    from exporter.render import latex
+    tex = export(PRINCE, "latex", output=tmp_path / "p.tex").output
+    source = tex.read_text()
+    assert "\\pageref{cesare-borgia}" in source and "\\hyperref[cesare-borgia]" in source
+    pdf = latex.compile_pdf(tex)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "Duke Valentino (p." in text and "??" not in text
