@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import panflute as pf
 
+from filters.blocks import take_block_ids
+
 from .model import Note
 from .vault import normalise
 
@@ -72,7 +74,7 @@ def assemble(chapters: list[Chapter], one_chapter_per_note: bool) -> pf.Doc:
     book = pf.Doc(api_version=(1, 23, 1))
     book.headings, book.anchors, book.blocks = {}, {}, {}
     for chapter in chapters:
-        prefix_ids(chapter, book.headings)
+        prefix_ids(chapter, book.headings, book.blocks)
         book.anchors[str(chapter.note.rel)] = chapter.anchor
         if one_chapter_per_note:
             shift_headings(chapter.doc, to_level=2)
@@ -96,8 +98,9 @@ def mark_start(chapter: Chapter, book: pf.Doc) -> None:
         book.content.append(pf.Div(identifier=chapter.anchor, classes=["note-start"]))
 
 
-def prefix_ids(chapter: Chapter, headings: dict) -> None:
-    """Prefix every id in the note with its anchor; mark wikilinks with the note they are in."""
+def prefix_ids(chapter: Chapter, headings: dict, blocks: dict) -> None:
+    """Prefix the note's ids with its anchor, anchor its ^block-ids, and mark its links and
+    images with the note they are in."""
     rel = str(chapter.note.rel)
     prefix = chapter.anchor + "--"
 
@@ -108,12 +111,18 @@ def prefix_ids(chapter: Chapter, headings: dict) -> None:
         if isinstance(elem, pf.Header):
             headings.setdefault((rel, normalise(pf.stringify(elem))), elem.identifier)
         if isinstance(elem, (pf.Link, pf.Image)):
-            if "wikilink" in elem.classes:
-                elem.attributes["note"] = rel
-            elif isinstance(elem, pf.Link) and elem.url.startswith("#") and len(elem.url) > 1:
+            elem.attributes["note"] = rel  # the filters resolve targets from this note
+            if (isinstance(elem, pf.Link) and "wikilink" not in elem.classes
+                    and elem.url.startswith("#") and len(elem.url) > 1):
                 elem.url = "#" + prefix + elem.url[1:]
 
     chapter.doc.walk(visit)
+
+    def block_anchor(block_id: str) -> str:
+        blocks[(rel, block_id)] = prefix + block_id
+        return prefix + block_id
+
+    chapter.doc.content = take_block_ids(list(chapter.doc.content), block_anchor)
 
 
 def shift_headings(doc: pf.Doc, to_level: int) -> None:

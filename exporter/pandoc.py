@@ -45,16 +45,29 @@ def run(args: list[str], stdin: str, what: str) -> str:
 
 
 def parse_markdown(text: str, what: str) -> pf.Doc:
-    """Parse one note body into a panflute Doc (pandoc runs once per note)."""
+    """Parse one note body into a panflute Doc."""
+    return load(markdown_to_json(text, what), what)
+
+
+def markdown_to_json(text: str, what: str) -> str:
+    """pandoc's JSON AST of a note body, checked for nesting the filters cannot recurse into."""
     ast = run(["--from", READER, "--to", "json"], text, what)
-    too_deep = ExportError("nesting too deep to export (quotes or lists nested more than "
-                           "about 70 levels)", what)
     try:
-        if json_depth(json.loads(ast)) > MAX_JSON_DEPTH:
-            raise too_deep
+        too_deep = json_depth(json.loads(ast)) > MAX_JSON_DEPTH
+    except RecursionError:
+        too_deep = True
+    if too_deep:
+        raise ExportError("nesting too deep to export (quotes or lists nested more than "
+                          "about 70 levels)", what)
+    return ast
+
+
+def load(ast: str, what: str) -> pf.Doc:
+    """A fresh panflute Doc from JSON made by markdown_to_json."""
+    try:
         return pf.load(io.StringIO(ast))
     except RecursionError as error:
-        raise too_deep from error
+        raise ExportError("nesting too deep to export", what) from error
 
 
 def json_depth(value) -> int:

@@ -36,14 +36,15 @@ def export(options: Options) -> Result:
     if not selected:
         raise ExportError("no notes to export", vault.root)
 
-    docs = [reader.parse(note) for note in selected]
+    notes = reader.ParsedNotes()
+    docs = [notes.doc(note) for note in selected]
     chapters = chapters_of(selected, docs)  # takes each note's title H1 first
     headers = [reader.take_header_lines(d) for d in docs]
     doc = assemble(chapters, one_chapter_per_note=len(chapters) > 1)
     book = make_book(options, config, chapters, headers, vault.root)
 
     doc.format = "latex" if options.fmt == "latex" else "html"
-    doc.vault, doc.warnings = vault, warnings
+    doc.vault, doc.notes, doc.warnings = vault, notes, warnings
     doc = filters.run_chain(doc)
     book.tags += [tag for tag in doc.tags if tag not in book.tags]
     describe(doc, book)
@@ -88,16 +89,17 @@ def write(doc: pf.Doc, book: Book, options: Options, output: Path, warnings: War
     warnings.check_strict()
     with atomic_output(output) as partial:
         if options.fmt == "epub":
-            epub.write_epub(doc, partial)
+            epub.write_epub(doc, partial, book.root)
         elif options.fmt == "latex":
             partial.write_text(latex.render(doc, book), encoding="utf-8")
+            latex.copy_images(doc.images, book.root, output.parent)
         elif options.fmt == "html":
-            partial.write_text(html.render(doc, book), encoding="utf-8")
+            partial.write_text(html.render(doc, book, self_contained=True), encoding="utf-8")
         else:
             pdf.write_pdf(html.render(doc, book), book.root, partial, warnings)
         warnings.check_strict()
     if options.fmt == "latex" and options.compile_tex:
-        result.extra.append(latex.compile_pdf(output))
+        result.extra.append(latex.compile_pdf(output, doc.images))
 
 
 def describe(doc: pf.Doc, book: Book) -> None:

@@ -61,6 +61,21 @@ def parse(note: Note) -> pf.Doc:
     return pandoc.parse_markdown(note.body, str(note.rel))
 
 
+class ParsedNotes:
+    """Each note parsed by pandoc at most once; a fresh Doc of it whenever one is asked for.
+
+    The export's own notes and the notes they embed both come from here.
+    """
+
+    def __init__(self) -> None:
+        self._ast: dict[PurePosixPath, str] = {}
+
+    def doc(self, note: Note) -> pf.Doc:
+        if note.rel not in self._ast:
+            self._ast[note.rel] = pandoc.markdown_to_json(note.body, str(note.rel))
+        return pandoc.load(self._ast[note.rel], str(note.rel))
+
+
 HEADER_LINE = re.compile(r"^([A-Z][A-Z _-]*):$")
 
 

@@ -1,6 +1,7 @@
 """Scan a vault folder and resolve link targets to notes the way Obsidian does."""
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from .log import Warnings
 from .model import Note
 
 SKIPPED_DIRS = {".obsidian", ".trash", ".git"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif"}
 
 
 def natural_key(path: PurePosixPath) -> list:
@@ -53,6 +55,7 @@ class Vault:
 
     def __post_init__(self) -> None:
         self._by_rel = {str(note.rel): note for note in self.notes}
+        self.attachment_folder = attachment_folder(self.root)
         self._by_name: dict[str, list[Note]] = {}
         for note in self.notes:
             self._by_name.setdefault(normalise(note.name), []).append(note)
@@ -81,6 +84,25 @@ class Vault:
             return None
         return self._choose(target, candidates, from_note)
 
+    def resolve_attachment(self, target: str, from_note: Note | None = None
+                           ) -> PurePosixPath | None:
+        """The attachment a link names: the attachment folder first, then anywhere."""
+        wanted = normalise(target.strip())
+        if not wanted or wanted.startswith(("/", "../")) or "/../" in wanted:
+            return None
+        if "/" in wanted:
+            found = [a for a in self.attachments
+                     if ("/" + normalise(str(a))).endswith("/" + wanted)]
+        else:
+            found = [a for a in self.attachments if normalise(a.name) == wanted]
+        folder = from_note.rel.parent if from_note else None
+        preferred = folder / self.attachment_folder[2:] if (
+            folder is not None and self.attachment_folder.startswith("./")) else \
+            PurePosixPath(self.attachment_folder or ".")
+        ranked = sorted(found, key=lambda a: (a.parent != preferred, a.parent != folder,
+                                              len(a.parts), natural_key(a)))
+        return ranked[0] if ranked else None
+
     def _choose(self, target: str, candidates: list[Note], from_note: Note | None) -> Note:
         """Same folder first, then the shortest path, then alphabetical; warn when ambiguous."""
         folder = from_note.rel.parent if from_note else None
@@ -99,3 +121,12 @@ def note_aliases(note: Note) -> list[str]:
     if isinstance(aliases, str):
         aliases = [aliases]
     return [str(a) for a in aliases if a]
+
+
+def attachment_folder(root: Path) -> str:
+    """Obsidian's `attachmentFolderPath` from .obsidian/app.json ('' when unset or unreadable)."""
+    try:
+        settings = json.loads((root / ".obsidian" / "app.json").read_text(encoding="utf-8"))
+        return str(settings.get("attachmentFolderPath", "")).strip("/")
+    except (OSError, ValueError, AttributeError):
+        return ""

@@ -1,14 +1,15 @@
 """The filter chain, in the order it runs on the assembled document.
 
-comments first: nothing inside %%...%% may become a link, a callout or a tag.
-callouts before wikilinks: a callout's title line is matched as written.
-wikilinks then tags: a tag inside a link's text stays part of that text.
+comments first: nothing inside %%...%% may be embedded, linked or tagged.
+embeds next: what they bring in then passes through every later filter.
+blocks after embeds: it drops the ^ids that embedded copies carry.
+callouts before wikilinks: a callout's first line is matched as written.
 """
 from __future__ import annotations
 
-from . import callouts, comments, tags, wikilinks
+from . import blocks, callouts, comments, embeds, tags, wikilinks
 
-CHAIN = [comments, callouts, wikilinks, tags]
+CHAIN = [comments, embeds, blocks, callouts, wikilinks, tags]
 
 
 def run_chain(doc):

@@ -17,7 +17,7 @@ def prepare(doc):
 
 
 def action(elem, doc):
-    if not isinstance(elem, pf.Str) or not elem.text.startswith("#"):
+    if not isinstance(elem, pf.Str) or not elem.text.startswith("#") or in_link(elem):
         return None
     match = TAG.match(elem.text)
     if not match or match.group(1).endswith("/"):
@@ -29,6 +29,16 @@ def action(elem, doc):
     if doc.format == "latex":
         label = pf.Span(pf.RawInline("\\obstag{", "latex"), label, pf.RawInline("}", "latex"))
     return [label, pf.Str(match.group(2))] if match.group(2) else label
+
+
+def in_link(elem) -> bool:
+    """Inside a link's or a cross-reference's text, '#' is part of the name shown."""
+    parent = elem.parent
+    while parent is not None and not isinstance(parent, pf.Block):
+        if isinstance(parent, pf.Link) or "concept" in getattr(parent, "classes", []):
+            return True
+        parent = parent.parent
+    return False
 
 
 def main(doc=None):

@@ -29,6 +29,7 @@ def action(elem, doc):
     elif is_note_link(elem.url):
         target, display = unquote(elem.url), list(elem.content)
     else:
+        elem.attributes.pop("note", None)  # set by assemble for links to notes; not output
         return None
     note_part, _, fragment = target.partition("#")
     source = elem.attributes.get("note")

@@ -9,8 +9,10 @@ from .. import pandoc
 from . import TEMPLATES
 
 
-def write_epub(doc: pf.Doc, target: Path) -> None:
+def write_epub(doc: pf.Doc, target: Path, root: Path) -> None:
+    """pandoc packages the images, which it finds below the vault root."""
     pandoc.write(doc, "epub3", [
-        "--output", str(target), "--toc", "--toc-depth=2", "--split-level=1",
+        "--output", str(target), "--toc", "--toc-depth=2", "--split-level=1", "--mathml",
+        f"--resource-path={root}",
         f"--css={TEMPLATES / 'epub.css'}", f"--css={TEMPLATES / 'callouts.css'}",
     ], "EPUB writer")

@@ -11,13 +11,18 @@ from . import TEMPLATES, template_text
 PAGE_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5"}
 
 
-def render(doc: pf.Doc, book: Book) -> str:
-    """The whole guide as one standalone HTML document, styles included."""
+def render(doc: pf.Doc, book: Book, self_contained: bool = False) -> str:
+    """The whole guide as one standalone HTML document, styles included.
+
+    Images stay vault-relative links (WeasyPrint reads them from the vault), unless
+    `self_contained`, for an HTML file to be read on its own: then they are data URIs.
+    """
     doc.metadata["title-page"] = pf.MetaBlocks(pf.RawBlock(title_page(book), "html"))
     doc.metadata["styles"] = pf.MetaBlocks(pf.RawBlock(styles(book), "html"))
+    embedding = ["--embed-resources", f"--resource-path={book.root}"] if self_contained else []
     return pandoc.write(doc, "html5", [
         "--standalone", f"--template={TEMPLATES / 'guide.html'}",
-        "--toc", "--toc-depth=2", "--wrap=none",
+        "--toc", "--toc-depth=2", "--wrap=none", *embedding,
     ], "HTML writer")
 
 

@@ -5,7 +5,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import panflute as pf
 
@@ -32,12 +32,22 @@ def render(doc: pf.Doc, book: Book) -> str:
     ], "LaTeX writer")
 
 
-def compile_pdf(tex: Path, engine: str = "xelatex") -> Path:
-    """Compile `tex` to the PDF beside it; TeX runs in a temporary folder, no shell escape."""
+def copy_images(images: list[PurePosixPath], root: Path, folder: Path) -> None:
+    """Copy the images the .tex includes beside it, at their vault-relative paths."""
+    for image in images:
+        target = folder / image
+        if target.resolve() != (root / image).resolve():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / image, target)
+
+
+def compile_pdf(tex: Path, images: list[PurePosixPath] = (), engine: str = "xelatex") -> Path:
+    """Compile `tex` to a PDF beside it; TeX runs in a temporary folder, no shell escape."""
     if shutil.which("latexmk") is None:
         raise ExportError("--compile needs latexmk and a TeX engine (see README)", tex)
     with tempfile.TemporaryDirectory(prefix="exporter-tex-") as scratch:
         shutil.copy2(tex, Path(scratch) / "guide.tex")
+        copy_images(images, tex.parent, Path(scratch))
         environment = {**os.environ, "openin_any": "p", "openout_any": "p"}
         try:
             done = subprocess.run(

@@ -50,7 +50,7 @@ def write_pdf(html: str, base: Path, target: Path, warnings: Warnings) -> weasyp
         fonts_sheet = weasyprint.CSS(string=font_css(), url_fetcher=fetcher, font_config=fonts)
         document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/",
                                    url_fetcher=fetcher).render(
-            stylesheets=[fonts_sheet], font_config=fonts)
+            stylesheets=[fonts_sheet], font_config=fonts, presentational_hints=True)
         document.write_pdf(target)
     return document
 

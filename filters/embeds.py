@@ -1,0 +1,206 @@
+"""Expand ![[embeds]]: a note, a heading's section or a block, transcluded; images sized.
+
+`![[Note]]`, `![[Note#Heading]]` and `![[Note#^id]]` become a Div `embed` holding a fresh
+copy of those blocks (ids dropped, headings unlisted), expanded in turn up to MAX_DEPTH.
+A cycle, too deep a chain, or a spent budget prints a visible line and warns.
+`![[pic.png|300]]` and `![[pic.png|300x200]]` become sized images found in the vault.
+Needs `doc.vault` and `doc.notes` (the pipeline sets them); alone, embeds print a notice.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from urllib.parse import quote, unquote
+
+import panflute as pf
+
+from exporter.vault import IMAGE_SUFFIXES, normalise
+from filters import comments
+from filters.blocks import find_block
+
+MAX_DEPTH = 10
+MAX_EMBEDS = 1000  # per export: a note embedding another 10 times, 6 deep, is 10^6
+SIZE = re.compile(r"^(\d+)(?:x(\d+))?$")
+REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+
+def prepare(doc):
+    doc.embeds_left = MAX_EMBEDS
+    doc.images = []
+
+
+def action(elem, doc):
+    return expand(elem, doc, chain=[])
+
+
+def expand(elem, doc, chain):
+    """Expand one element met by walk(); `chain` is the embeds we are inside of."""
+    if isinstance(elem, pf.Image):
+        return image(elem, doc)
+    if isinstance(elem, (pf.Para, pf.Plain)) and any(map(is_note_embed, elem.content)):
+        return split_at_embeds(elem, doc, chain)
+    return None
+
+
+def is_note_embed(elem) -> bool:
+    if not isinstance(elem, pf.Image) or "wikilink" not in elem.classes:
+        return False
+    return PurePosixPath(elem.url.partition("#")[0]).suffix.lower() in ("", ".md")
+
+
+def split_at_embeds(para, doc, chain):
+    """The paragraph's text around its embeds, and each embed's blocks in between."""
+    blocks, run = [], []
+    for inline in para.content:
+        if is_note_embed(inline):
+            blocks.extend(flush(para, run))
+            run = []
+            blocks.extend(embed_note(inline, doc, chain))
+        else:
+            run.append(inline)
+    return blocks + flush(para, run)
+
+
+def flush(para, inlines):
+    blank = (pf.Space, pf.SoftBreak, pf.LineBreak)
+    while inlines and isinstance(inlines[0], blank):
+        inlines = inlines[1:]
+    return [type(para)(*inlines)] if inlines else []
+
+
+def embed_note(link, doc, chain):
+    """The embedded blocks in a Div `embed`, or a visible notice saying why not."""
+    target = link.url
+    name, _, fragment = target.partition("#")
+    vault = getattr(doc, "vault", None)
+    if vault is None:
+        return notice(f"(embed of {target} omitted: no vault)")
+    source = link.attributes.get("note")
+    from_note = vault.note_at(source) if source else None
+    note = vault.resolve(name, from_note) if name else from_note
+    if note is None:
+        warn(doc, f"![[{target}]]: no such note", source)
+        return notice(f"(embed of {target} omitted: no such note)")
+    key = f"{note.rel}#{fragment}" if fragment else str(note.rel)
+    outer = chain or [f"{source}" if source else "?"]
+    if key in outer:
+        warn(doc, f"embed cycle: {' -> '.join([*outer, key])}", source)
+        return notice(f"(embed of {target} omitted: cycle)")
+    if len(outer) > MAX_DEPTH:
+        warn(doc, f"![[{target}]]: embeds nested deeper than {MAX_DEPTH}", source)
+        return notice(f"(embed of {target} omitted: nested deeper than {MAX_DEPTH})")
+    if doc.embeds_left <= 0:
+        warn(doc, f"![[{target}]]: more than {MAX_EMBEDS} embeds in one export", source)
+        return notice(f"(embed of {target} omitted: more than {MAX_EMBEDS} embeds)")
+    doc.embeds_left -= 1
+    blocks = select(without_comments(doc.notes.doc(note)), fragment)
+    if blocks is None:
+        warn(doc, f"![[{target}]]: {note.name} has no {fragment!r}", source)
+        return notice(f"(embed of {target} omitted: not found)")
+    box = pf.Div(*blocks, classes=["embed"], attributes={"data-source": str(note.rel)})
+    detach(box, str(note.rel))
+    box.walk(lambda elem, d: expand(elem, d, [*outer, key]), doc)
+    return [box]
+
+
+def without_comments(note_doc):
+    """The note's blocks with its %%comments%% gone (the comments filter ran before)."""
+    note_doc.comment_open = False
+    return comments.scrub_list(list(note_doc.content), note_doc)
+
+
+def select(blocks, fragment):
+    """All blocks, a heading's section (`Heading`, or `A#B` for B) or a block (`^id`)."""
+    if not fragment:
+        return blocks
+    if fragment.startswith("^"):
+        return find_block(blocks, fragment[1:])
+    wanted = normalise(fragment.split("#")[-1].strip())
+    for start, block in enumerate(blocks):
+        if isinstance(block, pf.Header) and normalise(pf.stringify(block)) == wanted:
+            end = next((i for i in range(start + 1, len(blocks))
+                        if isinstance(blocks[i], pf.Header) and blocks[i].level <= block.level),
+                       len(blocks))
+            return blocks[start:end]
+    return None
+
+
+def detach(box, rel):
+    """Make a copy fit to stand in another note: no ids, headings out of the contents."""
+    def visit(elem, doc):
+        if hasattr(elem, "identifier") and not isinstance(elem, pf.Doc):
+            elem.identifier = ""
+        if isinstance(elem, pf.Header):
+            elem.classes.extend(c for c in ("unlisted", "unnumbered") if c not in elem.classes)
+        if isinstance(elem, (pf.Link, pf.Image)):
+            elem.attributes["note"] = rel
+    box.walk(visit)
+
+
+def image(elem, doc):
+    """An image found in the vault, sized as `|300` or `|300x200` asks; else a placeholder."""
+    wikilink = "wikilink" in elem.classes
+    target = unquote(elem.url.partition("#")[0]) if not wikilink else elem.url.partition("#")[0]
+    if not wikilink and (elem.url.startswith("data:") or not elem.url):
+        return None
+    if REMOTE.match(elem.url):
+        warn(doc, f"remote image not fetched: {elem.url}", elem.attributes.get("note"))
+        return placeholder(f"remote image: {elem.url}")
+    if wikilink and PurePosixPath(target).suffix.lower() not in IMAGE_SUFFIXES:
+        if is_note_embed(elem):
+            return None
+        return pf.Span(pf.Emph(pf.Str(f"(attachment: {target})")), classes=["embed-file"])
+    found = find_image(target, elem, doc)
+    if found is None:
+        warn(doc, f"image not found: {target}", elem.attributes.get("note"))
+        return placeholder(f"missing image: {target}")
+    doc.images.append(found)
+    size = SIZE.match(pf.stringify(elem)) if wikilink else None
+    attributes = dict(elem.attributes)
+    attributes.pop("note", None)
+    if size:
+        attributes["width"] = f"{size.group(1)}px"
+        if size.group(2):
+            attributes["height"] = f"{size.group(2)}px"
+    alt = list(elem.content) if not wikilink else [pf.Str(PurePosixPath(target).stem)]
+    url = str(found) if doc.format == "latex" else quote(str(found))
+    return pf.Image(*alt, url=url, attributes=attributes,
+                    classes=[c for c in elem.classes if c != "wikilink"])
+
+
+def find_image(target, elem, doc):
+    """Vault-relative path of the image: beside the note for a relative path, else by name."""
+    vault = getattr(doc, "vault", None)
+    if vault is None:
+        return None
+    source = elem.attributes.get("note")
+    from_note = vault.note_at(source) if source else None
+    if from_note is not None and "wikilink" not in elem.classes:
+        beside = PurePosixPath(from_note.rel.parent, target)
+        if beside in vault.attachments:
+            return beside
+    return vault.resolve_attachment(target, from_note)
+
+
+def placeholder(text):
+    return pf.Span(pf.Str(f"[{text}]"), classes=["missing-image"])
+
+
+def notice(text):
+    return [pf.Div(pf.Para(pf.Emph(pf.Str(text))), classes=["embed-omitted"])]
+
+
+def warn(doc, message, where=None):
+    warnings = getattr(doc, "warnings", None)
+    if warnings is not None:
+        warnings.warn(message, where)
+    else:
+        pf.debug(f"warning: {message}")
+
+
+def main(doc=None):
+    return pf.run_filter(action, prepare=prepare, doc=doc)
+
+
+if __name__ == "__main__":
+    main()
