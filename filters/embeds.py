@@ -65,6 +65,8 @@ def flush(para, inlines):
     blank = (pf.Space, pf.SoftBreak, pf.LineBreak)
     while inlines and isinstance(inlines[0], blank):
         inlines = inlines[1:]
+    while inlines and isinstance(inlines[-1], blank):
+        inlines = inlines[:-1]
     return [type(para)(*inlines)] if inlines else []
 
 
