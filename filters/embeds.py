@@ -150,7 +150,7 @@ def image(elem, doc):
         return placeholder(f"remote image: {elem.url}")
     if wikilink and PurePosixPath(target).suffix.lower() not in IMAGE_SUFFIXES:
         if is_note_embed(elem):
-            return None
+            return None if isinstance(elem.parent, (pf.Para, pf.Plain)) else as_link(elem)
         return pf.Span(pf.Emph(pf.Str(f"(attachment: {target})")), classes=["embed-file"])
     found = find_image(target, elem, doc)
     if found is None:
@@ -168,6 +168,12 @@ def image(elem, doc):
     url = str(found) if doc.format == "latex" else quote(str(found))
     return pf.Image(*alt, url=url, attributes=attributes,
                     classes=[c for c in elem.classes if c != "wikilink"])
+
+
+def as_link(embed):
+    """An embed inside emphasis, a link or a heading cannot hold blocks: it links instead."""
+    return pf.Link(*embed.content, url=embed.url, classes=["wikilink"],
+                   attributes=dict(embed.attributes))
 
 
 def find_image(target, elem, doc):
