@@ -85,6 +85,14 @@ def html(path: Path = PathArgument, output: Path | None = OutputOption,
              strict=strict), quiet)
 
 
+@app.command()
+def check(path: Path = PathArgument,
+          fmt: str = typer.Option("text", "--format", help="text (default) or json.")) -> None:
+    """Report broken links, embeds and front matter (file:line); export nothing."""
+    from .check import main as check_main
+    raise typer.Exit(check_main(path, fmt))
+
+
 def main() -> None:
     """Entry point: click's own usage errors already exit 2."""
     sys.exit(app())  # noqa

@@ -19,6 +19,18 @@ class Note:
     def name(self) -> str:
         return self.rel.stem
 
+    def line_of(self, *needles: str) -> int:
+        """The file line of the first of `needles` found in the body (case-insensitive).
+
+        Tried in order; the body's first line when none occurs.
+        """
+        body = self.body.casefold()
+        for needle in needles:
+            at = body.find(needle.casefold())
+            if at >= 0:
+                return self.body_line + body.count("\n", 0, at)
+        return self.body_line
+
 
 @dataclass
 class Book:

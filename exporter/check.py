@@ -1,0 +1,283 @@
+"""`exporter check`: report a vault's broken links, embeds and front matter, exporting nothing."""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path, PurePosixPath
+
+import panflute as pf
+
+from filters import comments
+
+from . import reader
+from .errors import ExportError, UsageError, where
+from .log import Warnings
+from .model import Note
+from .vault import Vault, natural_key, normalise, scan
+
+FORMATS = ("text", "json")
+ABSOLUTE = re.compile(r"^(?:[/\\]|[A-Za-z]:[/\\])")  # /x, \x, C:/x, C:\x
+FILE_SUFFIX = re.compile(r"\.\w*[A-Za-z]\w*")  # .png, .mp3; not the ".0" of "Report 2.0"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: the file (relative to the vault root) and line, its severity, what it is."""
+
+    file: str
+    line: int
+    severity: str  # "error" or "warning"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.severity}: {self.message}"
+
+
+def main(source: Path, fmt: str = "text") -> int:
+    """Check `source` and print the report; exit status 1 if any error, 2 on a usage error."""
+    try:
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        problems = check(source)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(report(problems, fmt))
+    return 1 if any(p.severity == "error" for p in problems) else 0
+
+
+def check(source: Path) -> list[Problem]:
+    """The problems of the vault folder `source`, or of the one note it is, sorted by place.
+
+    A single note is checked against the notes and files of its folder.
+    """
+    source = usable(Path(source))
+    root = source if source.is_dir() else source.parent
+    vault, problems = read_vault(root)
+    checked = vault.notes
+    if source.is_file():
+        problems = [p for p in problems if p.file == source.name]
+        checked = [note for note in vault.notes if str(note.rel) == source.name]
+    docs: dict = {}
+    for note in checked:
+        problems += check_note(note, vault, docs)
+    problems += embed_cycles(checked, vault, docs)
+    return sorted(set(problems), key=lambda p: (natural_key(PurePosixPath(p.file)), p.line,
+                                                p.severity, p.message))
+
+
+def usable(source: Path) -> Path:
+    """`source` if it is a folder or a .md note (the checks of Options); else a UsageError."""
+    if not source.exists():
+        raise UsageError(f"{source}: no such file or folder")
+    if not (source.is_dir() or (source.is_file() and source.suffix == ".md")):
+        raise UsageError(f"{source}: neither a vault folder nor a .md note")
+    return source
+
+
+def read_vault(root: Path) -> tuple[Vault, list[Problem]]:
+    """The index of every readable note below root; unreadable files and front matter are errors."""
+    paths, attachments = scan(root)
+    notes: list[Note] = []
+    problems: list[Problem] = []
+    for path in paths:
+        rel = path.relative_to(root).as_posix()
+        warnings = Warnings()
+        try:
+            notes.append(reader.read_note(path, root, warnings))
+        except ExportError as error:
+            problems.append(Problem(rel, undecodable_line(path), "error", error.message))
+        except OSError as error:
+            problems.append(Problem(rel, 1, "error", f"cannot read: {error.strerror}"))
+        problems += [from_warning(message, rel, 1, "error") for message in warnings.messages]
+    return Vault(root, notes, attachments, Warnings()), problems
+
+
+def undecodable_line(path: Path) -> int:
+    """The line of the file's first byte that is not UTF-8 (1 when there is none)."""
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return raw[:error.start].count(b"\n") + 1
+    return 1
+
+
+def from_warning(message: str, rel: str, line: int, severity: str) -> Problem:
+    """A Problem from a Warnings message 'rel:line: text' or 'rel: text' (then at `line`)."""
+    rest = message.removeprefix(f"{rel}:")
+    number, _, text = rest.partition(": ")
+    if number.isdigit():
+        return Problem(rel, int(number), severity, text)
+    return Problem(rel, line, severity, rest.strip())
+
+
+def check_note(note: Note, vault: Vault, docs: dict) -> list[Problem]:
+    """The problems of one note's wikilinks and embeds, or why pandoc cannot parse it."""
+    doc = parsed(note, docs)
+    if isinstance(doc, ExportError):
+        return [Problem(str(note.rel), doc.line or note.body_line, "error", doc.message)]
+    return [problem for link in wikilinks(doc) for problem in check_link(link, note, vault, docs)]
+
+
+def parsed(note: Note, docs: dict) -> pf.Doc | ExportError:
+    """The note's Doc without its %%comments%% (parsed once, kept in `docs`), or pandoc's error."""
+    if note.rel not in docs:
+        try:
+            doc = reader.parse(note)
+            doc.warnings = Warnings()  # an unclosed comment is the export's to report
+            docs[note.rel] = comments.main(doc) or doc
+        except ExportError as error:
+            docs[note.rel] = error
+    return docs[note.rel]
+
+
+def wikilinks(doc: pf.Doc) -> list[pf.Link | pf.Image]:
+    """Every [[link]] (a Link) and ![[embed]] (an Image) pandoc found; none inside code."""
+    found = []
+
+    def visit(elem, _doc):
+        if isinstance(elem, (pf.Link, pf.Image)) and "wikilink" in elem.classes:
+            found.append(elem)
+
+    doc.walk(visit)
+    return found
+
+
+def check_link(link: pf.Link | pf.Image, note: Note, vault: Vault, docs: dict) -> list[Problem]:
+    """What is wrong with one [[link]] or ![[embed]]: its path, its note or file, its heading."""
+    embed = isinstance(link, pf.Image)
+    shown = f"{'!' if embed else ''}[[{link.url}]]"
+
+    def at(severity: str, message: str) -> Problem:
+        return Problem(str(note.rel), link_line(note, link.url), severity, message)
+
+    name, _, heading = link.url.partition("#")
+    outside = outside_vault(name)
+    if outside:
+        return [at("warning", f"{shown} is {outside}; links name notes inside the vault, "
+                              "so it resolves to nothing")]
+    found, ambiguous = resolve(vault, name, note) if name.strip() else (note, [])
+    problems = [at("warning", message) for message in ambiguous]
+    if found is None and embed and is_file_name(name):
+        if not has_attachment(vault, name):
+            file_name = PurePosixPath(name.strip()).name
+            problems.append(at("error", f"{shown}: no file named '{file_name}' in the vault"))
+    elif found is None and embed:
+        problems.append(at("error", f"{shown} embeds a note that does not exist"))
+    elif found is None:
+        problems.append(at("warning", f"{shown} links to no note (printed as a concept)"))
+    elif heading and not heading.startswith("^") and not has_heading(found, heading, docs):
+        problems.append(at("warning", f"{shown}: {found.rel} has no heading '{heading}'"))
+    return problems
+
+
+def link_line(note: Note, target: str) -> int:
+    """The file line on which [[target]] (or ![[target]]) is written in the note."""
+    return note.line_of(f"[[{target}]]", f"[[{target}|", f"[[{target}")
+
+
+def outside_vault(name: str) -> str | None:
+    """'an absolute path' or 'a path with ../' when a link target is one; else None."""
+    if ABSOLUTE.match(name.strip()):
+        return "an absolute path"
+    if ".." in PurePosixPath(name.strip()).parts:
+        return "a path with '../'"
+    return None
+
+
+def resolve(vault: Vault, target: str, note: Note) -> tuple[Note | None, list[str]]:
+    """The note `target` names from `note`, and what Vault.resolve warned (an ambiguous name)."""
+    vault.warnings = Warnings()
+    found = vault.resolve(target, note)
+    return found, [message.removeprefix(where(note.rel)) for message in vault.warnings.messages]
+
+
+def is_file_name(name: str) -> bool:
+    """Whether an embed names a file other than a note: it has an extension, not .md."""
+    suffix = PurePosixPath(name.strip()).suffix
+    return suffix.lower() != ".md" and bool(FILE_SUFFIX.fullmatch(suffix))
+
+
+def has_attachment(vault: Vault, name: str) -> bool:
+    """Whether a file of that name (case-insensitive, any folder) is in the vault."""
+    wanted = normalise(PurePosixPath(name.strip()).name)
+    return any(normalise(attachment.name) == wanted for attachment in vault.attachments)
+
+
+def has_heading(note: Note, heading: str, docs: dict) -> bool:
+    """Whether the note has a heading of that text (compared as the wikilinks filter does)."""
+    doc = parsed(note, docs)
+    if isinstance(doc, ExportError):
+        return True  # the note's own error is the problem to report
+    texts = set()
+
+    def visit(elem, _doc):
+        if isinstance(elem, pf.Header):
+            texts.add(normalise(pf.stringify(elem).strip()))
+
+    doc.walk(visit)
+    return normalise(heading.strip()) in texts
+
+
+def embed_cycles(notes: list[Note], vault: Vault, docs: dict) -> list[Problem]:
+    """An error for each chain of note embeds that comes back to its start: A -> B -> A.
+
+    A depth-first walk from each note; an embed of a note still on the walk's path closes
+    a cycle, reported in the cycle's first note at the embed that starts it.
+    """
+    problems, done = [], set()
+    for start in notes:
+        if start.rel in done:
+            continue
+        path = [(start, "")]  # each note with the target that embedded it
+        pending = [iter(embedded_notes(start, vault, docs))]
+        while pending:
+            step = next(pending[-1], None)
+            if step is None:
+                done.add(path.pop()[0].rel)
+                pending.pop()
+                continue
+            target, note = step
+            on_path = [n.rel for n, _ in path]
+            if note.rel in on_path:
+                cycle = path[on_path.index(note.rel):]
+                first = cycle[1][1] if len(cycle) > 1 else target
+                problems.append(cycle_problem([n for n, _ in cycle], first))
+            elif note.rel not in done:
+                path.append((note, target))
+                pending.append(iter(embedded_notes(note, vault, docs)))
+    return problems
+
+
+def embedded_notes(note: Note, vault: Vault, docs: dict) -> list[tuple[str, Note]]:
+    """The notes `note` embeds, each with its target as written; none if it cannot be parsed."""
+    doc = parsed(note, docs)
+    if isinstance(doc, ExportError):
+        return []
+    found = []
+    for link in wikilinks(doc):
+        name = link.url.partition("#")[0]
+        if isinstance(link, pf.Image) and name.strip():
+            embedded = resolve(vault, name, note)[0]
+            if embedded is not None:
+                found.append((link.url, embedded))
+    return found
+
+
+def cycle_problem(cycle: list[Note], first_target: str) -> Problem:
+    """The error for an embed cycle, at the line of its first embed."""
+    names = [str(n.rel.with_suffix("")) for n in [*cycle, cycle[0]]]
+    return Problem(str(cycle[0].rel), link_line(cycle[0], first_target), "error",
+                   f"embed cycle: {' -> '.join(names)}")
+
+
+def report(problems: list[Problem], fmt: str) -> str:
+    """The report: one line per problem and a count, or a JSON list."""
+    if fmt == "json":
+        return json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False)
+    errors = sum(p.severity == "error" for p in problems)
+    summary = f"{errors} error(s), {len(problems) - errors} warning(s)"
+    return "\n".join([*map(str, problems), summary])
