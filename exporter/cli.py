@@ -23,6 +23,10 @@ TitleOption = typer.Option(None, "--title", help="Title of the guide.")
 AuthorOption = typer.Option(None, "--author", help="Author shown on the title page.")
 StrictOption = typer.Option(False, "--strict", help="Treat every warning as an error.")
 QuietOption = typer.Option(False, "--quiet", "-q", help="Print nothing but errors.")
+CslOption = typer.Option(None, "--csl", help="CSL style for page citations [default: Chicago "
+                         "author-date].")
+ShortOption = typer.Option(False, "--short-citations",
+                           help="Cite only the page, linked to the reference.")
 
 
 def run(options: dict, quiet: bool) -> None:
@@ -48,20 +52,22 @@ def run(options: dict, quiet: bool) -> None:
 @app.command()
 def pdf(path: Path = PathArgument, output: Path | None = OutputOption,
         paper: str | None = PaperOption, title: str | None = TitleOption,
-        author: str | None = AuthorOption, strict: bool = StrictOption,
+        author: str | None = AuthorOption, csl: Path | None = CslOption,
+        short_citations: bool = ShortOption, strict: bool = StrictOption,
         quiet: bool = QuietOption) -> None:
     """Export a typeset study-guide PDF (pandoc HTML, laid out by WeasyPrint)."""
     run(dict(fmt="pdf", source=path, output=output, paper=paper, title=title, author=author,
-             strict=strict), quiet)
+             csl=csl, short_citations=short_citations, strict=strict), quiet)
 
 
 @app.command()
 def epub(path: Path = PathArgument, output: Path | None = OutputOption,
          title: str | None = TitleOption, author: str | None = AuthorOption,
+         csl: Path | None = CslOption, short_citations: bool = ShortOption,
          strict: bool = StrictOption, quiet: bool = QuietOption) -> None:
     """Export an EPUB3 book."""
-    run(dict(fmt="epub", source=path, output=output, title=title, author=author,
-             strict=strict), quiet)
+    run(dict(fmt="epub", source=path, output=output, title=title, author=author, csl=csl,
+             short_citations=short_citations, strict=strict), quiet)
 
 
 @app.command()
@@ -69,20 +75,23 @@ def latex(path: Path = PathArgument, output: Path | None = OutputOption,
           paper: str | None = PaperOption, title: str | None = TitleOption,
           author: str | None = AuthorOption,
           compile: bool = typer.Option(False, "--compile", help="Also run latexmk (xelatex)."),
+          csl: Path | None = CslOption, short_citations: bool = ShortOption,
           strict: bool = StrictOption, quiet: bool = QuietOption) -> None:
     """Export a LaTeX source; --compile also builds its PDF beside it."""
     run(dict(fmt="latex", source=path, output=output, paper=paper, title=title, author=author,
-             compile_tex=compile, strict=strict), quiet)
+             compile_tex=compile, csl=csl, short_citations=short_citations, strict=strict),
+        quiet)
 
 
 @app.command()
 def html(path: Path = PathArgument, output: Path | None = OutputOption,
          paper: str | None = PaperOption, title: str | None = TitleOption,
-         author: str | None = AuthorOption, strict: bool = StrictOption,
+         author: str | None = AuthorOption, csl: Path | None = CslOption,
+         short_citations: bool = ShortOption, strict: bool = StrictOption,
          quiet: bool = QuietOption) -> None:
     """Export the guide as one standalone HTML page."""
     run(dict(fmt="html", source=path, output=output, paper=paper, title=title, author=author,
-             strict=strict), quiet)
+             csl=csl, short_citations=short_citations, strict=strict), quiet)
 
 
 @app.command()

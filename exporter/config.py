@@ -35,6 +35,8 @@ class Options:
     author: str | None = None
     compile_tex: bool = False
     strict: bool = False
+    csl: Path | None = None  # a CSL style; pandoc's Chicago author-date by default
+    short_citations: bool = False  # "(40)" linked to the reference, without author and year
 
     def __post_init__(self) -> None:
         self.source = Path(self.source)
@@ -44,6 +46,8 @@ class Options:
             raise UsageError(f"unknown paper {self.paper!r}; choose one of {', '.join(PAPERS)}")
         if not self.source.exists():
             raise UsageError(f"{self.source}: no such file or folder")
+        if self.csl is not None and not Path(self.csl).is_file():
+            raise UsageError(f"{self.csl}: no such CSL style file")
         if not (self.source.is_dir() or (self.source.is_file() and self.source.suffix == ".md")):
             raise UsageError(f"{self.source}: neither a vault folder nor a .md note")
 

@@ -14,9 +14,10 @@ from .errors import ExportError
 # Obsidian's Markdown as pandoc extensions. No yaml_metadata_block: front matter is split
 # off before, and a later `---` is a rule. No citations: "@name" in a note is not a cite.
 # hard_line_breaks: Obsidian shows a single newline as a line break by default.
+# No fancy_lists: "(12) The book says" and "I. Kant wrote" are paragraphs in Obsidian.
 READER = "+".join([
     "markdown-yaml_metadata_block-citations-implicit_figures-blank_before_header"
-    "-blank_before_blockquote",
+    "-blank_before_blockquote-fancy_lists",
     "wikilinks_title_after_pipe", "mark", "hard_line_breaks", "lists_without_preceding_blankline",
 ])
 TIMEOUT_SECONDS = 120
@@ -85,7 +86,15 @@ def json_depth(value) -> int:
 
 def write(doc: pf.Doc, to: str, args: list[str], what: str) -> str:
     """Write the filtered Doc with pandoc; returns stdout (empty when `-o` is among args)."""
-    return run(["--from", "json", "--to", to, *args], dump(doc), what)
+    return run(["--from", "json", "--to", to, *citeproc(doc), *args], dump(doc), what)
+
+
+def citeproc(doc: pf.Doc) -> list[str]:
+    """citeproc, with the chosen CSL style, when the Doc carries references."""
+    if "references" not in doc.metadata:
+        return []
+    csl = getattr(doc, "csl", None)
+    return ["--citeproc", *([f"--csl={csl}"] if csl else [])]
 
 
 def dump(doc: pf.Doc) -> str:

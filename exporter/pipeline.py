@@ -8,7 +8,7 @@ import panflute as pf
 
 import filters
 
-from . import reader
+from . import bibliography, reader
 from .assemble import Chapter, assemble, chapters_of, slugify
 from .book import book_author, book_title, select_notes
 from .config import EXTENSIONS, Options, VaultConfig, load_vault_config
@@ -45,7 +45,13 @@ def export(options: Options) -> Result:
 
     doc.format = "latex" if options.fmt == "latex" else "html"
     doc.vault, doc.notes, doc.warnings = vault, notes, warnings
+    doc.csl, doc.short_citations = options.csl, options.short_citations
+    sources = [first_source([c.note], [h]) for c, h in zip(chapters, headers, strict=True)]
+    bibliography.attach(doc, chapters, [chapter_title(c) for c in chapters], sources)
     doc = filters.run_chain(doc)
+    for note in sorted(set(doc.uncited_notes)):
+        warnings.warn("page numbers but no book to cite (front matter needs `author`); "
+                      "left as written", note)
     book.tags += [tag for tag in doc.tags if tag not in book.tags]
     describe(doc, book)
 
@@ -72,7 +78,7 @@ def make_book(options: Options, config: VaultConfig, chapters: list[Chapter],
               headers: list[dict], root: Path) -> Book:
     """What the title page and the writers need to know about the guide."""
     notes = [chapter.note for chapter in chapters]
-    titles = [pf.stringify(pf.Plain(*chapter.title)) for chapter in chapters]
+    titles = [chapter_title(chapter) for chapter in chapters]
     return Book(title=book_title(options, config, notes, titles, root),
                 author=book_author(options, config, notes),
                 source=first_source(notes, headers), notes=notes, root=root,
@@ -100,6 +106,10 @@ def write(doc: pf.Doc, book: Book, options: Options, output: Path, warnings: War
         warnings.check_strict()
     if options.fmt == "latex" and options.compile_tex:
         result.extra.append(latex.compile_pdf(output, doc.images))
+
+
+def chapter_title(chapter: Chapter) -> str:
+    return pf.stringify(pf.Plain(*chapter.title))
 
 
 def describe(doc: pf.Doc, book: Book) -> None:

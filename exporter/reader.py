@@ -30,7 +30,8 @@ def read_note(path: Path, root: Path, warnings: Warnings) -> Note:
     match = FRONT_MATTER.match(text)
     if match:
         try:
-            meta, body = frontmatter.parse(text)
+            meta = frontmatter.parse(text)[0]
+            body = text[match.end():]  # not frontmatter's body, which drops leading lines
             if not isinstance(meta, dict):
                 raise yaml.YAMLError("front matter is not a mapping")
         except yaml.YAMLError as error:

@@ -4,12 +4,13 @@ comments first: nothing inside %%...%% may be embedded, linked or tagged.
 embeds next: what they bring in then passes through every later filter.
 blocks after embeds: it drops the ^ids that embedded copies carry.
 callouts before wikilinks: a callout's first line is matched as written.
+page_citations after callouts: it skips callout titles, and reads the embeds' sources.
 """
 from __future__ import annotations
 
-from . import blocks, callouts, comments, embeds, tags, wikilinks
+from . import blocks, callouts, comments, embeds, page_citations, tags, wikilinks
 
-CHAIN = [comments, embeds, blocks, callouts, wikilinks, tags]
+CHAIN = [comments, embeds, blocks, callouts, page_citations, wikilinks, tags]
 
 
 def run_chain(doc):

@@ -153,8 +153,6 @@ def test_a_clean_vault_has_no_problems_and_exits_0(tmp_path, capsys):
     assert capsys.readouterr().out == "0 error(s), 0 warning(s)\n"
 
 
-@pytest.mark.xfail(strict=True, reason="reader.read_note takes the body from python-frontmatter, "
-                   "which strips its leading blank lines, so body_line is early")
 def test_lines_count_blank_lines_after_the_front_matter(tmp_path):
     make_vault(tmp_path, {"a.md": "---\ntitle: A\n---\n\n\nSee [[Nowhere]].\n"})
     assert lines(tmp_path) == ["a.md:6: warning: [[Nowhere]] links to no note "
