@@ -28,8 +28,28 @@ class Result:
     extra: list[Path] = field(default_factory=list)  # e.g. the compiled PDF beside a .tex
 
 
+@dataclass
+class Guide:
+    """A guide ready to write: its filtered Doc, its Book, the warnings so far."""
+
+    doc: pf.Doc
+    book: Book
+    warnings: Warnings
+
+
 def export(options: Options) -> Result:
     """Export the vault or note at options.source in options.fmt; raise ExportError on failure."""
+    guide = build(options)
+    slug = f"{slugify(guide.book.title)}.{EXTENSIONS[options.fmt]}"
+    output = options.output or default_output_dir() / slug
+    result = Result(output=output)
+    write(guide.doc, guide.book, options, output, guide.warnings, result)
+    result.warnings = guide.warnings.messages
+    return result
+
+
+def build(options: Options) -> Guide:
+    """Read, parse, assemble and filter: everything but writing."""
     warnings = Warnings(strict=options.strict)
     vault, config = read_vault(options, warnings)
     selected = select_notes(vault, config, options.source if options.source.is_file() else None)
@@ -54,13 +74,7 @@ def export(options: Options) -> Result:
                       "left as written", note)
     book.tags += [tag for tag in doc.tags if tag not in book.tags]
     describe(doc, book)
-
-    slug = f"{slugify(book.title)}.{EXTENSIONS[options.fmt]}"
-    output = options.output or default_output_dir() / slug
-    result = Result(output=output)
-    write(doc, book, options, output, warnings, result)
-    result.warnings = warnings.messages
-    return result
+    return Guide(doc, book, warnings)
 
 
 def read_vault(options: Options, warnings: Warnings) -> tuple[Vault, VaultConfig]:
