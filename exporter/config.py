@@ -21,6 +21,7 @@ class VaultConfig:
     title: str | None = None
     author: str | None = None
     paper: str | None = None
+    index_groups: bool = True
 
 
 @dataclass
@@ -67,4 +68,5 @@ def load_vault_config(root: Path) -> VaultConfig:
     paper = data.get("paper")
     if paper is not None and paper not in PAPERS:
         raise ExportError(f"unknown paper {paper!r}; choose one of {', '.join(PAPERS)}", path)
-    return VaultConfig(notes=notes, title=data.get("title"), author=data.get("author"), paper=paper)
+    return VaultConfig(notes=notes, title=data.get("title"), author=data.get("author"), paper=paper,
+                       index_groups=bool(data.get("index_groups", True)))

@@ -44,3 +44,4 @@ class Book:
     paper: str = "a4"
     tags: list[str] = field(default_factory=list)
     lang: str = "en"
+    index_groups: bool = True  # index entries grouped by their target's folder

@@ -8,11 +8,12 @@ import panflute as pf
 
 import filters
 
-from . import bibliography, reader
+from . import bibliography, index, reader
 from .assemble import Chapter, assemble, chapters_of, slugify
 from .book import book_author, book_title, select_notes
 from .config import EXTENSIONS, Options, VaultConfig, load_vault_config
 from .errors import ExportError
+from .index import Entry
 from .log import Warnings
 from .model import Book
 from .render import atomic_output, epub, html, latex, pdf
@@ -35,6 +36,7 @@ class Guide:
     doc: pf.Doc
     book: Book
     warnings: Warnings
+    index: list[Entry]
 
 
 def export(options: Options) -> Result:
@@ -43,7 +45,7 @@ def export(options: Options) -> Result:
     slug = f"{slugify(guide.book.title)}.{EXTENSIONS[options.fmt]}"
     output = options.output or default_output_dir() / slug
     result = Result(output=output)
-    write(guide.doc, guide.book, options, output, guide.warnings, result)
+    write(guide, options, output, result)
     result.warnings = guide.warnings.messages
     return result
 
@@ -74,7 +76,7 @@ def build(options: Options) -> Guide:
                       "left as written", note)
     book.tags += [tag for tag in doc.tags if tag not in book.tags]
     describe(doc, book)
-    return Guide(doc, book, warnings)
+    return Guide(doc, book, warnings, index.build(doc, grouped=book.index_groups))
 
 
 def read_vault(options: Options, warnings: Warnings) -> tuple[Vault, VaultConfig]:
@@ -97,26 +99,31 @@ def make_book(options: Options, config: VaultConfig, chapters: list[Chapter],
                 author=book_author(options, config, notes),
                 source=first_source(notes, headers), notes=notes, root=root,
                 paper=options.paper or config.paper or "a4",
-                lang=str(notes[0].meta.get("lang", "en")), tags=header_tags(headers))
+                lang=str(notes[0].meta.get("lang", "en")), tags=header_tags(headers),
+                index_groups=config.index_groups)
 
 
-def write(doc: pf.Doc, book: Book, options: Options, output: Path, warnings: Warnings,
-          result: Result) -> None:
-    """Write the filtered Doc in the asked format, replacing `output` atomically.
+def write(guide: Guide, options: Options, output: Path, result: Result) -> None:
+    """Write the guide in the asked format, replacing `output` atomically.
 
     Under --strict a warning raised while writing fails the export before the rename.
     """
+    doc, book, warnings = guide.doc, guide.book, guide.warnings
     warnings.check_strict()
     with atomic_output(output) as partial:
-        if options.fmt == "epub":
-            epub.write_epub(doc, partial, book.root)
+        if options.fmt == "pdf":
+            pdf.write_guide(doc, book, guide.index, partial, warnings)
         elif options.fmt == "latex":
+            if guide.index:
+                doc.content.append(pf.RawBlock("\\printindex", "latex"))
             partial.write_text(latex.render(doc, book), encoding="utf-8")
             latex.copy_images(doc.images, book.root, output.parent)
-        elif options.fmt == "html":
-            partial.write_text(html.render(doc, book, self_contained=True), encoding="utf-8")
         else:
-            pdf.write_pdf(html.render(doc, book), book.root, partial, warnings)
+            doc.content.extend(index.to_blocks(guide.index))
+            if options.fmt == "epub":
+                epub.write_epub(doc, partial, book.root)
+            else:
+                partial.write_text(html.render(doc, book, self_contained=True), encoding="utf-8")
         warnings.check_strict()
     if options.fmt == "latex" and options.compile_tex:
         result.extra.append(latex.compile_pdf(output, doc.images))

@@ -5,12 +5,14 @@ embeds next: what they bring in then passes through every later filter.
 blocks after embeds: it drops the ^ids that embedded copies carry.
 callouts before wikilinks: a callout's first line is matched as written.
 page_citations after callouts: it skips callout titles, and reads the embeds' sources.
+index_terms after wikilinks: it marks the cross-references and concepts they made.
 """
 from __future__ import annotations
 
-from . import blocks, callouts, comments, embeds, page_citations, tags, wikilinks
+from . import (blocks, callouts, comments, embeds, index_terms, page_citations, tags,
+               wikilinks)
 
-CHAIN = [comments, embeds, blocks, callouts, page_citations, wikilinks, tags]
+CHAIN = [comments, embeds, blocks, callouts, page_citations, wikilinks, index_terms, tags]
 
 
 def run_chain(doc):

@@ -32,12 +32,13 @@ def action(elem, doc):
         elem.attributes.pop("note", None)  # set by assemble for links to notes; not output
         return None
     note_part, _, fragment = target.partition("#")
-    source = elem.attributes.get("note")
-    anchor = find_anchor(doc, note_part, fragment, source)
-    if anchor is None:
-        doc.concepts.append(note_part or fragment)
-        return concept(display, note_part or fragment, doc)
-    return cross_reference(display, anchor, doc)
+    note = find_note(doc, note_part, elem.attributes.get("note"))
+    if note is None:
+        name = note_part[:-3] if note_part.lower().endswith(".md") else note_part
+        doc.concepts.append(name or fragment)
+        return concept(display, name or fragment, doc)
+    return cross_reference(display, anchor_in(doc, note, fragment),
+                           str(note.rel.with_suffix("")), doc)
 
 
 def wikilink_display(link):
@@ -65,15 +66,18 @@ def is_note_link(url):
     return bool(path) and not SCHEME.match(url) and path.lower().endswith(".md")
 
 
-def find_anchor(doc, note_part, fragment, source):
-    """The id a link should point to, or None when its note is not in the export."""
+def find_note(doc, note_part, source):
+    """The note a link points to, if that note is in the export; else None."""
     vault = getattr(doc, "vault", None)
     if vault is None:
         return None
     from_note = vault.note_at(source) if source else None
     note = vault.resolve(note_part, from_note) if note_part else from_note
-    if note is None or str(note.rel) not in doc.anchors:
-        return None
+    return note if note is not None and str(note.rel) in doc.anchors else None
+
+
+def anchor_in(doc, note, fragment):
+    """The id of the note's heading or block the fragment names, else of the note."""
     rel = str(note.rel)
     if fragment:
         key = fragment.lstrip("^") if fragment.startswith("^") else fragment
@@ -91,9 +95,9 @@ def concept(display, target, doc):
     return span
 
 
-def cross_reference(display, anchor, doc):
+def cross_reference(display, anchor, target, doc):
     """A link to `anchor`; in LaTeX followed by the page it lands on."""
-    link = pf.Link(*display, url="#" + anchor, classes=["xref"])
+    link = pf.Link(*display, url="#" + anchor, classes=["xref"], attributes={"data-target": target})
     if doc.format == "latex":
         return [link, pf.RawInline(f"~(p.~\\pageref{{{anchor}}})", "latex")]
     return link

@@ -33,3 +33,16 @@ def epubcheck(path: Path) -> subprocess.CompletedProcess:
 def require_tex() -> None:
     require(shutil.which("latexmk") is not None and shutil.which("xelatex") is not None,
             "TeX (latexmk, xelatex)")
+
+
+def printed_pages(reader) -> dict[str, str]:
+    """{printed page number: that page's text}, from the number in each page's footer.
+
+    pypdf reads the page-margin boxes after the body, so the footer is the last line.
+    """
+    pages = {}
+    for page in reader.pages:
+        lines = page.extract_text().strip().split("\n")
+        if lines and lines[-1].strip().isalnum() and len(lines[-1].strip()) < 6:
+            pages[lines[-1].strip()] = " ".join(" ".join(lines[:-1]).split())
+    return pages

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from exporter import export
 from exporter.render import latex
 
-from .conftest import SEED_NOTE, SEEDS, epubcheck, require_tex
+from .conftest import SEED_NOTE, SEEDS, epubcheck, printed_pages, require_tex
 
 RAW_SYNTAX = ["[[", "]]", "[!note]", "%%", "`SOURCE:`", "SOURCE:", "TAGS:"]
 CHAPTERS = ["Preface to the 2017 edition", "Introduction by Alan Woods",
@@ -46,7 +46,8 @@ def test_pdf_holds_the_chapters_and_no_raw_obsidian_syntax(seed_pdf):
         assert chapter in text
     for raw in RAW_SYNTAX:
         assert raw not in text, raw
-    assert "Trotsky" in text and "People & Organizations" not in text
+    body = text.split("Index A ")[0]  # the index names the folder of "Trotsky"; the text not
+    assert "Trotsky" in body and "People & Organizations" not in body
 
 
 def contents_entries(reader):
@@ -60,19 +61,28 @@ def contents_entries(reader):
     return entries
 
 
+def plain(text):
+    """Without pandoc's smart quotes."""
+    return text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+
+
 def test_every_contents_number_is_the_page_of_its_heading(seed_pdf):
     entries = contents_entries(seed_pdf)
-    texts = page_texts(seed_pdf)
+    printed = printed_pages(seed_pdf)
     headings = [line for line in SEED_NOTE.read_text().splitlines()
                 if line.startswith(("# ", "## "))]
-    # all headings but the title (on the title page), and the References at the end
-    def plain(text):  # pandoc's smart quotes
-        return text.replace("’", "'").replace("‘", "'")
-    assert [plain(h) for h, _ in entries] == [h.lstrip("# ") for h in headings[1:]] + ["References"]
+    # all headings but the title (on the title page), then References and Index
+    assert [plain(h) for h, _ in entries] == \
+        [h.lstrip("# ") for h in headings[1:]] + ["References", "Index"]
     for heading, number in entries:
-        assert heading in texts[number - 1], f"{heading!r} is not on page {number}"
+        assert heading in printed[str(number)], f"{heading!r} is not on page {number}"
     numbers = [n for _, n in entries]
-    assert numbers == sorted(numbers) and numbers[0] > 2
+    assert numbers == sorted(numbers) and numbers[0] == 1  # the body is numbered from 1
+
+
+def test_front_matter_is_numbered_in_roman(seed_pdf):
+    assert "ii" in printed_pages(seed_pdf)
+    assert printed_pages(seed_pdf)["ii"].startswith("Contents")
 
 
 def test_pdf_bookmarks_point_at_the_contents_pages(seed_pdf):
@@ -82,7 +92,8 @@ def test_pdf_bookmarks_point_at_the_contents_pages(seed_pdf):
                 yield from flatten(item)
             else:
                 yield item
-    marks = {" ".join(m.title.split()): seed_pdf.get_destination_page_number(m) + 1
+    front = 2  # title page and contents
+    marks = {" ".join(m.title.split()): seed_pdf.get_destination_page_number(m) + 1 - front
              for m in flatten(seed_pdf.outline)}
     contents = dict(contents_entries(seed_pdf))
     assert set(CHAPTERS) <= set(marks)
@@ -97,15 +108,15 @@ def test_running_heads_and_page_numbers(seed_pdf):
     # pypdf reads the page-margin boxes after the body text
     following = seed_pdf.pages[chapter_one + 1].extract_text().split("\n")
     assert following[-2].strip() == "1. The balance sheet of October"
-    assert following[-1].strip() == str(chapter_one + 2)
+    assert following[-1].strip() == str(chapter_one + 2 - 2)  # after title page and contents
 
 
 def test_callouts_print_as_titled_boxes_and_links_as_text(tmp_path):
     html = export(SEEDS, "html", output=tmp_path / "g.html").output.read_text()
     assert html.count('class="callout callout-note"') == SEED_NOTE.read_text().count("> [!note]")
     assert '<div class="callout-title">\n<p>Note</p>' in html
-    assert '<span class="concept" data-target="People &amp; Organizations/Trotsky">Trotsky</span>' \
-        in html
+    assert re.search('<span id="idx-\\d+" class="concept" '
+                     'data-target="People &amp; Organizations/Trotsky">Trotsky</span>', html)
     assert "wikilink" not in html and "[[" not in html
 
 

@@ -1,35 +1,59 @@
-"""The HTML5 guide: title page (Jinja2), contents and body (pandoc template guide.html)."""
+"""The HTML guide: title page and contents (Jinja2), body (pandoc template guide.html)."""
 from __future__ import annotations
 
 import jinja2
 import panflute as pf
 
 from .. import pandoc
+from ..index import Entry, groups, page_runs
 from ..model import Book
 from . import TEMPLATES, template_text
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5"}
+TEMPLATE_FILES = jinja2.Environment(autoescape=True, loader=jinja2.FileSystemLoader(TEMPLATES))
 
 
 def render(doc: pf.Doc, book: Book, self_contained: bool = False) -> str:
-    """The whole guide as one standalone HTML document, styles included.
+    """The whole guide as one standalone HTML page: title page, contents, body, index.
 
-    Images stay vault-relative links (WeasyPrint reads them from the vault), unless
-    `self_contained`, for an HTML file to be read on its own: then they are data URIs.
+    Images stay vault-relative links, unless `self_contained` (an HTML file to be read on
+    its own): then they are data URIs.
     """
     doc.metadata["title-page"] = pf.MetaBlocks(pf.RawBlock(title_page(book), "html"))
-    doc.metadata["styles"] = pf.MetaBlocks(pf.RawBlock(styles(book), "html"))
     embedding = ["--embed-resources", f"--resource-path={book.root}"] if self_contained else []
+    return render_body(doc, book, ["--toc", "--toc-depth=2", *embedding])
+
+
+def render_body(doc: pf.Doc, book: Book, extra: list[str] = ()) -> str:
+    """The guide's body as an HTML document for WeasyPrint (no title page, no contents)."""
+    doc.metadata["styles"] = pf.MetaBlocks(pf.RawBlock(styles(book), "html"))
     return pandoc.write(doc, "html5", [
-        "--standalone", f"--template={TEMPLATES / 'guide.html'}",
-        "--toc", "--toc-depth=2", "--wrap=none", *embedding,
+        "--standalone", f"--template={TEMPLATES / 'guide.html'}", "--wrap=none", *extra,
     ], "HTML writer")
 
 
+def render_front(book: Book, toc: list[dict]) -> str:
+    """Title page and contents; `toc` entries are dicts of level, id, text and page."""
+    return TEMPLATE_FILES.get_template("front.html").render(
+        book=book, toc=toc, styles=styles(book), **title_fields(book))
+
+
+def render_index(entries: list[Entry], pages: dict[str, int], book: Book,
+                 first_page: int) -> str:
+    """The index pages, numbered from `first_page`, with the pages occurrences landed on."""
+    def runs(entry: Entry):
+        return page_runs([(pages[a], a) for a in entry.occurrences if a in pages])
+    return TEMPLATE_FILES.get_template("index.html").render(
+        book=book, groups=groups(entries), pages=pages, runs=runs, first_page=first_page,
+        styles=styles(book))
+
+
 def title_page(book: Book) -> str:
-    environment = jinja2.Environment(autoescape=True, loader=jinja2.FileSystemLoader(TEMPLATES))
-    return environment.get_template("title-page.html").render(
-        title=book.title, author=book.author, source=book.source, tags=book.tags)
+    return TEMPLATE_FILES.get_template("title-page.html").render(**title_fields(book))
+
+
+def title_fields(book: Book) -> dict:
+    return dict(title=book.title, author=book.author, source=book.source, tags=book.tags)
 
 
 def styles(book: Book) -> str:

@@ -7,12 +7,15 @@ from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 import font_caladea
+import panflute as pf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from ..index import Entry
 from ..log import Warnings
-from . import TEMPLATES
+from ..model import Book
+from . import TEMPLATES, html
 
 FONT_DIR = Path(font_caladea.__file__).resolve().parent / "files"
 
@@ -44,15 +47,70 @@ def font_css() -> str:
 
 def write_pdf(html: str, base: Path, target: Path, warnings: Warnings) -> weasyprint.Document:
     """Lay out `html` and write the PDF to `target`; returns the laid-out document."""
+    document = layout(html, base, warnings)
+    document.write_pdf(target)
+    return document
+
+
+def layout(html: str, base: Path, warnings: Warnings) -> weasyprint.Document:
+    """Lay out one HTML document, reading only vetted local files."""
     fetcher = LocalFetcher([base, TEMPLATES, FONT_DIR])
     fonts = FontConfiguration()  # @font-face rules only apply through a shared configuration
     with CollectedWarnings(warnings):
         fonts_sheet = weasyprint.CSS(string=font_css(), url_fetcher=fetcher, font_config=fonts)
-        document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/",
-                                   url_fetcher=fetcher).render(
+        return weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/",
+                               url_fetcher=fetcher).render(
             stylesheets=[fonts_sheet], font_config=fonts, presentational_hints=True)
-        document.write_pdf(target)
-    return document
+
+
+def write_guide(doc, book: Book, entries: list[Entry], target: Path,
+                warnings: Warnings) -> None:
+    """The study guide: body laid out first, numbered from 1; then the index, whose page
+    numbers are where the occurrences landed; then title page and contents (roman), whose
+    numbers are where the headings landed. The three are joined into one PDF."""
+    body = layout(html.render_body(doc, book), book.root, warnings)
+    pages = anchor_pages(body)
+    documents = [body]
+    if entries:
+        index_doc = layout(html.render_index(entries, pages, book, len(body.pages) + 1),
+                           book.root, warnings)
+        pages.update(anchor_pages(index_doc, offset=len(body.pages)))
+        documents.append(index_doc)
+    front = layout(html.render_front(book, contents(doc, pages)), book.root, warnings)
+    body.copy([page for d in [front, *documents] for page in d.pages]).write_pdf(target)
+
+
+def anchor_pages(document: weasyprint.Document, offset: int = 0) -> dict[str, int]:
+    """{anchor id: page number} of a laid-out document."""
+    return {name: offset + number for number, page in enumerate(document.pages, start=1)
+            for name in page.anchors}
+
+
+def contents(doc, pages: dict[str, int]) -> list[dict]:
+    """The contents: chapters and sections (not embedded copies), References, Index."""
+    entries = []
+
+    def visit(elem, _):
+        if isinstance(elem, pf.Header) and elem.level <= 2 and "unlisted" not in elem.classes:
+            entries.append(dict(level=elem.level, id=elem.identifier, text=plain_text(elem)))
+    doc.walk(visit)
+    entries += [dict(level=1, id="bibliography", text="References"),
+                dict(level=1, id="index", text="Index")]
+    return [dict(entry, page=pages[entry["id"]]) for entry in entries if entry["id"] in pages]
+
+
+def plain_text(elem) -> str:
+    """A heading as the contents show it: curly quotes kept, footnotes left out."""
+    if isinstance(elem, pf.Quoted):
+        left, right = ("‘", "’") if elem.quote_type == "SingleQuote" else ("“", "”")
+        return left + "".join(plain_text(e) for e in elem.content) + right
+    if isinstance(elem, (pf.Str, pf.Code, pf.Math)):
+        return elem.text
+    if isinstance(elem, (pf.Space, pf.SoftBreak, pf.LineBreak)):
+        return " "
+    if isinstance(elem, pf.Note):
+        return ""
+    return "".join(plain_text(e) for e in getattr(elem, "content", []))
 
 
 # WeasyPrint notices about this machine's libraries, not about the notes.
