@@ -48,7 +48,8 @@ def build(doc: pf.Doc, grouped: bool = True) -> list[Entry]:
             name=name, target=target, group=folder if grouped else "",
             chapter=getattr(doc, "anchors", {}).get(target + ".md")))
         entry.occurrences.append(anchor)
-        shown_as.setdefault(normalise(target), set()).add(" ".join(shown.split()))
+        if shown:
+            shown_as.setdefault(normalise(target), set()).add(" ".join(shown.split()))
     see = see_entries(doc, entries, shown_as)
     return sorted([*entries.values(), *see], key=lambda e: (e.group.casefold(), e.sort_key))
 
@@ -81,6 +82,17 @@ def groups(entries: list[Entry]):
     return [(group, [(letter, list(items)) for letter, items in
                      groupby(members, key=lambda e: e.letter)])
             for group, members in by_group]
+
+
+def page_list(entry: Entry, pages: dict[str, int]) -> list[tuple[str, str, bool]]:
+    """(label, anchor, bold) in page order: the entry's own chapter bold, then its
+    occurrences with duplicates merged and runs joined: '3, **4**, 12, 14–16'."""
+    chapter_page = pages.get(entry.chapter) if entry.chapter else None
+    found = [(pages[a], a) for a in entry.occurrences if a in pages and pages[a] != chapter_page]
+    items = [(label, anchor, False) for label, anchor in page_runs(found)]
+    if chapter_page is not None:
+        items.append((str(chapter_page), entry.chapter, True))
+    return sorted(items, key=lambda item: int(item[0].split("–")[0]))
 
 
 def page_runs(pages: list[tuple[int, str]]) -> list[tuple[str, str]]:

@@ -29,9 +29,13 @@ def action(elem, doc):
 
 
 def mark(elem, target, doc):
-    """Give the occurrence an id and record it; in LaTeX add the \\index entry."""
+    """Give the occurrence an id and record it; in LaTeX add the \\index entry.
+
+    The text it shows is kept as a possible alias, unless it names a part of the note.
+    """
     elem.identifier = elem.identifier or f"idx-{len(doc.index_occurrences) + 1}"
-    doc.index_occurrences.append((target, elem.identifier, pf.stringify(elem)))
+    shown = "" if elem.attributes.pop("part", None) else pf.stringify(elem)
+    doc.index_occurrences.append((target, elem.identifier, shown))
     if doc.format == "latex":
         name = target.rsplit("/", 1)[-1]
         return [elem, pf.RawInline(f"\\index{{{index_escape(name)}}}", "latex")]

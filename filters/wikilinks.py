@@ -36,9 +36,13 @@ def action(elem, doc):
     if note is None:
         name = note_part[:-3] if note_part.lower().endswith(".md") else note_part
         doc.concepts.append(name or fragment)
-        return concept(display, name or fragment, doc)
-    return cross_reference(display, anchor_in(doc, note, fragment),
-                           str(note.rel.with_suffix("")), doc)
+        made = concept(display, name or fragment, doc)
+    else:
+        made = cross_reference(display, anchor_in(doc, note, fragment),
+                               str(note.rel.with_suffix("")), doc)
+    if fragment:  # its text names a part of the note, no synonym for the index
+        (made[0] if isinstance(made, list) else made).attributes["part"] = fragment
+    return made
 
 
 def wikilink_display(link):

@@ -5,7 +5,7 @@ import jinja2
 import panflute as pf
 
 from .. import pandoc
-from ..index import Entry, groups, page_runs
+from ..index import Entry, groups, page_list
 from ..model import Book
 from . import TEMPLATES, template_text
 
@@ -41,11 +41,9 @@ def render_front(book: Book, toc: list[dict]) -> str:
 def render_index(entries: list[Entry], pages: dict[str, int], book: Book,
                  first_page: int) -> str:
     """The index pages, numbered from `first_page`, with the pages occurrences landed on."""
-    def runs(entry: Entry):
-        return page_runs([(pages[a], a) for a in entry.occurrences if a in pages])
     return TEMPLATE_FILES.get_template("index.html").render(
-        book=book, groups=groups(entries), pages=pages, runs=runs, first_page=first_page,
-        styles=styles(book))
+        book=book, groups=groups(entries), pages=lambda e: page_list(e, pages),
+        first_page=first_page, styles=styles(book))
 
 
 def title_page(book: Book) -> str:
