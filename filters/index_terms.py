@@ -34,7 +34,7 @@ def mark(elem, target, doc):
     The text it shows is kept as a possible alias, unless it names a part of the note.
     """
     elem.identifier = elem.identifier or f"idx-{len(doc.index_occurrences) + 1}"
-    shown = "" if elem.attributes.pop("part", None) else pf.stringify(elem)
+    shown = "" if "part" in elem.attributes else pf.stringify(elem)
     doc.index_occurrences.append((target, elem.identifier, shown))
     if doc.format == "latex":
         name = target.rsplit("/", 1)[-1]

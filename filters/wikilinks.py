@@ -3,6 +3,7 @@
 A link to a note in the export becomes a Link `xref` to its chapter (or heading); the
 PDF's CSS adds "(p. N)" and LaTeX gets \\pageref. A link to anything else is a concept:
 a Span `concept` with the display text, recorded in `doc.concepts` for the index.
+Both carry `data-target` (the note or concept) and, for `[[Note#part]]`, `data-part`.
 Run alone as a pandoc filter (no vault), every wikilink is a concept.
 """
 from __future__ import annotations

@@ -37,11 +37,12 @@ EXPECTED = {
     "link by name": '<a href="#fortuna" class="xref" data-target="Concepts/Fortuna">Fortuna</a>',
     "alias": '<a href="#fortuna" class="xref" data-target="Concepts/Fortuna">the goddess</a>',
     "name.md": '<a href="#fortuna" class="xref" data-target="Concepts/Fortuna">fortuna</a>',
-    "heading": '<a href="#fortuna--her-wheel" class="xref" data-target="Concepts/Fortuna">'
-                'Fortuna › Her wheel</a>',
-    "block": '<a href="#fortuna--wheel-quote" class="xref" data-target="Concepts/Fortuna">'
-              'Fortuna › wheel-quote</a>',
-    "own heading": '<a href="#guide--embeds" class="xref" data-target="Guide">Embeds</a>',
+    "heading": '<a href="#fortuna--her-wheel" class="xref" data-target="Concepts/Fortuna" '
+               'data-part="Her wheel">Fortuna › Her wheel</a>',
+    "block": '<a href="#fortuna--wheel-quote" class="xref" data-target="Concepts/Fortuna" '
+             'data-part="^wheel-quote">Fortuna › wheel-quote</a>',
+    "own heading": '<a href="#guide--embeds" class="xref" data-target="Guide" '
+                   'data-part="Embeds">Embeds</a>',
     "front-matter alias": '<a href="#fortuna" class="xref" data-target="Concepts/Fortuna">'
                           'Lady Luck</a>',
     "unicode name": '<a href="#virtu-and-unicode" class="xref" '
