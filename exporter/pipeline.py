@@ -68,6 +68,7 @@ def build(options: Options) -> Guide:
     doc.format = "latex" if options.fmt == "latex" else "html"
     doc.vault, doc.notes, doc.warnings = vault, notes, warnings
     doc.csl, doc.short_citations = options.csl, options.short_citations
+    doc.paged = options.fmt == "pdf"  # footnotes at the page foot
     sources = [first_source([c.note], [h]) for c, h in zip(chapters, headers, strict=True)]
     bibliography.attach(doc, chapters, [chapter_title(c) for c in chapters], sources)
     doc = filters.run_chain(doc)

@@ -6,13 +6,15 @@ blocks after embeds: it drops the ^ids that embedded copies carry.
 callouts before wikilinks: a callout's first line is matched as written.
 page_citations after callouts: it skips callout titles, and reads the embeds' sources.
 index_terms after wikilinks: it marks the cross-references and concepts they made.
+footnotes last: the notes' contents have been through every other filter.
 """
 from __future__ import annotations
 
-from . import (blocks, callouts, comments, embeds, index_terms, page_citations, tags,
+from . import (blocks, callouts, comments, embeds, footnotes, index_terms, page_citations, tags,
                wikilinks)
 
-CHAIN = [comments, embeds, blocks, callouts, page_citations, wikilinks, index_terms, tags]
+CHAIN = [comments, embeds, blocks, callouts, page_citations, wikilinks, index_terms, tags,
+         footnotes]
 
 
 def run_chain(doc):

@@ -167,3 +167,12 @@ def test_embed_fan_out_is_bounded_by_a_budget(tmp_path):
     assert time.monotonic() - started < 120
     assert any("more than 1000 embeds" in w for w in result.warnings)
     assert "omitted: more than 1000 embeds" in result.output.read_text()
+
+
+def test_pdf_footnotes_sit_at_the_foot_of_their_page(tmp_path):
+    pdf = export(VAULT, "pdf", output=tmp_path / "o.pdf").output
+    pages = [p.extract_text() for p in PdfReader(pdf).pages]
+    page = next(p for p in pages if "A footnote." in p)
+    assert "1. Inline footnote text." in page
+    lines = page.strip().split("\n")
+    assert lines.index("1. Inline footnote text.") > lines.index("After the rule.")
