@@ -36,21 +36,39 @@ class Options:
     author: str | None = None
     compile_tex: bool = False
     strict: bool = False
+    theme: str = "study-guide"  # a CSS file in templates/themes/
+    css: Path | None = None  # the user's CSS, added after the theme
+    template: Path | None = None  # a pandoc HTML template instead of templates/guide.html
+    duplex: bool = False  # chapters open on right-hand pages
     csl: Path | None = None  # a CSL style; pandoc's Chicago author-date by default
     short_citations: bool = False  # "(40)" linked to the reference, without author and year
 
     def __post_init__(self) -> None:
         self.source = Path(self.source)
+        for name in ("output", "css", "template", "csl"):
+            if getattr(self, name) is not None:
+                setattr(self, name, Path(getattr(self, name)))
         if self.fmt not in FORMATS:
             raise UsageError(f"unknown format {self.fmt!r}; choose one of {', '.join(FORMATS)}")
         if self.paper is not None and self.paper not in PAPERS:
             raise UsageError(f"unknown paper {self.paper!r}; choose one of {', '.join(PAPERS)}")
         if not self.source.exists():
             raise UsageError(f"{self.source}: no such file or folder")
+        if self.theme not in themes():
+            raise UsageError(f"unknown theme {self.theme!r}; choose one of {', '.join(themes())}")
+        for given in (self.css, self.template):
+            if given is not None and not Path(given).is_file():
+                raise UsageError(f"{given}: no such file")
         if self.csl is not None and not Path(self.csl).is_file():
             raise UsageError(f"{self.csl}: no such CSL style file")
         if not (self.source.is_dir() or (self.source.is_file() and self.source.suffix == ".md")):
             raise UsageError(f"{self.source}: neither a vault folder nor a .md note")
+
+
+def themes() -> list[str]:
+    """The themes in templates/themes/, by name."""
+    folder = Path(__file__).resolve().parent.parent / "templates" / "themes"
+    return sorted(path.stem for path in folder.glob("*.css"))
 
 
 def load_vault_config(root: Path) -> VaultConfig:

@@ -45,3 +45,7 @@ class Book:
     tags: list[str] = field(default_factory=list)
     lang: str = "en"
     index_groups: bool = True  # index entries grouped by their target's folder
+    theme: str = "study-guide"
+    css: Path | None = None  # the user's CSS
+    template: Path | None = None  # the user's pandoc HTML template
+    duplex: bool = False

@@ -101,7 +101,8 @@ def make_book(options: Options, config: VaultConfig, chapters: list[Chapter],
                 source=first_source(notes, headers), notes=notes, root=root,
                 paper=options.paper or config.paper or "a4",
                 lang=str(notes[0].meta.get("lang", "en")), tags=header_tags(headers),
-                index_groups=config.index_groups)
+                index_groups=config.index_groups, theme=options.theme, css=options.css,
+                template=options.template, duplex=options.duplex)
 
 
 def write(guide: Guide, options: Options, output: Path, result: Result) -> None:

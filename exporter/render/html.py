@@ -27,8 +27,9 @@ def render(doc: pf.Doc, book: Book, self_contained: bool = False) -> str:
 def render_body(doc: pf.Doc, book: Book, extra: list[str] = ()) -> str:
     """The guide's body as an HTML document for WeasyPrint (no title page, no contents)."""
     doc.metadata["styles"] = pf.MetaBlocks(pf.RawBlock(styles(book), "html"))
+    template = book.template or TEMPLATES / "guide.html"
     return pandoc.write(doc, "html5", [
-        "--standalone", f"--template={TEMPLATES / 'guide.html'}", "--wrap=none", *extra,
+        "--standalone", f"--template={template}", "--wrap=none", *extra,
     ], "HTML writer")
 
 
@@ -55,6 +56,9 @@ def title_fields(book: Book) -> dict:
 
 
 def styles(book: Book) -> str:
-    """print.css and callouts.css, with the paper size."""
+    """The paper size, print.css, callouts.css, the theme, then the user's CSS."""
     page = f"@page {{ size: {PAGE_SIZES[book.paper]}; }}\n"
-    return page + template_text("print.css") + template_text("callouts.css")
+    duplex = "h1 { break-before: right; }\n" if book.duplex else ""
+    user = book.css.read_text(encoding="utf-8") if book.css else ""
+    return "\n".join([page, template_text("print.css"), template_text("callouts.css"),
+                      template_text(f"themes/{book.theme}.css"), duplex, user])

@@ -67,17 +67,27 @@ def write_guide(doc, book: Book, entries: list[Entry], target: Path,
                 warnings: Warnings) -> None:
     """The study guide: body laid out first, numbered from 1; then the index, whose page
     numbers are where the occurrences landed; then title page and contents (roman), whose
-    numbers are where the headings landed. The three are joined into one PDF."""
+    numbers are where the headings landed. The three are joined into one PDF.
+
+    With --duplex, blank pages make the body and the index open on a right-hand page.
+    """
+    blank = layout(BLANK_PAGE, book.root, warnings).pages if book.duplex else []
     body = layout(html.render_body(doc, book), book.root, warnings)
+    body_pages = body.pages + blank * (len(body.pages) % 2)
     pages = anchor_pages(body)
-    documents = [body]
+    parts = [body_pages]
     if entries:
-        index_doc = layout(html.render_index(entries, pages, book, len(body.pages) + 1),
+        index_doc = layout(html.render_index(entries, pages, book, len(body_pages) + 1),
                            book.root, warnings)
-        pages.update(anchor_pages(index_doc, offset=len(body.pages)))
-        documents.append(index_doc)
+        pages.update(anchor_pages(index_doc, offset=len(body_pages)))
+        parts.append(index_doc.pages)
     front = layout(html.render_front(book, contents(doc, pages)), book.root, warnings)
-    body.copy([page for d in [front, *documents] for page in d.pages]).write_pdf(target)
+    front_pages = front.pages + blank * (len(front.pages) % 2)
+    body.copy([page for part in [front_pages, *parts] for page in part]).write_pdf(target)
+
+
+BLANK_PAGE = "<style>@page { @top-center { content: none } @bottom-center { content: none } }" \
+             "</style><p></p>"
 
 
 def anchor_pages(document: weasyprint.Document, offset: int = 0) -> dict[str, int]:
