@@ -1,12 +1,13 @@
 # The two commands a new machine needs: `make pdf` (sets up .venv, exports seeds/) and `make test`.
 VAULT ?= seeds
+CHAPTERS ?= 1-2
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 EXPORTER := $(BIN)/exporter
 STAMP := $(VENV)/.installed
 
-.PHONY: pdf epub latex html test lint install clean
+.PHONY: pdf epub latex html handout test lint install clean
 
 pdf: $(STAMP)
 	$(EXPORTER) pdf $(VAULT)
@@ -19,6 +20,10 @@ latex: $(STAMP)
 
 html: $(STAMP)
 	$(EXPORTER) html $(VAULT)
+
+# A reading-group handout of some chapters: CHAPTERS=3-4 make handout; BOOKLET=1 to fold.
+handout: $(STAMP)
+	$(EXPORTER) handout $(VAULT) $(if $(CHAPTERS),--chapters "$(CHAPTERS)",) $(if $(BOOKLET),--booklet,)
 
 test: $(STAMP)
 	$(BIN)/pytest -q

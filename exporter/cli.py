@@ -29,10 +29,11 @@ ShortOption = typer.Option(False, "--short-citations",
                            help="Cite only the page, linked to the reference.")
 
 
-def run(options: dict, quiet: bool) -> None:
-    """Build the Options, export, report; exit 1 on ExportError, 2 on a usage error."""
+def run(options: dict, quiet: bool, action=None) -> None:
+    """Build the Options, export (or run `action` on them), report; exit 1 on ExportError,
+    2 on a usage error."""
     try:
-        result = export(Options(**options))
+        result = (action or export)(Options(**options))
     except UsageError as error:
         stderr.print(f"error: {error}", markup=False)
         raise typer.Exit(2) from error
@@ -92,6 +93,23 @@ def html(path: Path = PathArgument, output: Path | None = OutputOption,
     """Export the guide as one standalone HTML page."""
     run(dict(fmt="html", source=path, output=output, paper=paper, title=title, author=author,
              csl=csl, short_citations=short_citations, strict=strict), quiet)
+
+
+@app.command()
+def handout(path: Path = PathArgument, output: Path | None = OutputOption,
+            chapters: list[str] | None = typer.Option(
+                None, "--chapters", help="Chapters the meeting covers: numbers, ranges (1-3), "
+                "heading texts or note names, comma-separated or repeated; all by default."),
+            paper: str | None = PaperOption,
+            booklet: bool = typer.Option(False, "--booklet", help="Half-size pages two to a "
+                                         "landscape sheet (A5 on A4), in folding order."),
+            title: str | None = TitleOption, author: str | None = AuthorOption,
+            strict: bool = StrictOption, quiet: bool = QuietOption) -> None:
+    """Print a reading-group handout: chosen chapters, discussion points, key concepts."""
+    from .render.handout import export_handout
+    run(dict(fmt="html", source=path, output=output, paper=paper, title=title, author=author,
+             strict=strict), quiet,
+        lambda options: export_handout(options, chapters=chapters, booklet=booklet))
 
 
 @app.command()
