@@ -25,6 +25,17 @@ html: $(STAMP)
 handout: $(STAMP)
 	$(EXPORTER) handout $(VAULT) $(if $(CHAPTERS),--chapters "$(CHAPTERS)",) $(if $(BOOKLET),--booklet,)
 
+# Pages to look at: the first four of the seed's guide and its index, as PNGs (poppler-utils).
+proof: $(STAMP)
+	mkdir -p build/proof
+	$(EXPORTER) pdf $(VAULT) -o build/proof/guide.pdf
+	pdftoppm -png -r 70 -f 1 -l 4 build/proof/guide.pdf build/proof/first
+	pages=$$(pdfinfo build/proof/guide.pdf | awk '/^Pages:/ {print $$2}'); \
+	index=$$(for p in $$(seq 1 $$pages); do pdftotext -f $$p -l $$p build/proof/guide.pdf - \
+	  | head -1 | grep -qx Index && echo $$p && break; done); \
+	pdftoppm -png -r 70 -f $$index -l $$pages build/proof/guide.pdf build/proof/index
+	@echo "look at build/proof/*.png"
+
 test: $(STAMP)
 	$(BIN)/pytest -q
 
