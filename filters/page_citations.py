@@ -87,6 +87,8 @@ def cite_inlines(inlines, note, doc, chapter):
             doc.uncited_notes.append(note)
             out.extend(original)
         else:
+            if after:  # "(40)." -> the Cite holds "(40)", the "." follows it
+                original[-1] = pf.Str(original[-1].text[:-len(after)])
             cited = citation(key, pages, original, doc)
             out.extend(cited if isinstance(cited, list) else [cited])
             if after:

@@ -82,3 +82,9 @@ def test_without_a_book_locators_stay_as_written():
     doc = page_citations.main(doc)
     assert locators(doc) == [] and "(40)" in pf.stringify(doc)
     assert doc.uncited_notes == [None]
+
+
+def test_the_punctuation_after_a_locator_is_not_in_the_citation():
+    doc = run("Sentence (40).")
+    cite = next(e for e in doc.content[0].content if isinstance(e, pf.Cite))
+    assert pf.stringify(cite) == "(40)" and pf.stringify(doc).strip().endswith("(40).")
