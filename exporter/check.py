@@ -9,9 +9,9 @@ from pathlib import Path, PurePosixPath
 
 import panflute as pf
 
-from filters import comments
+from filters import comments, page_citations
 
-from . import reader
+from . import pandoc, reader
 from .errors import ExportError, UsageError, where
 from .log import Warnings
 from .model import Note
@@ -119,7 +119,21 @@ def check_note(note: Note, vault: Vault, docs: dict) -> list[Problem]:
     doc = parsed(note, docs)
     if isinstance(doc, ExportError):
         return [Problem(str(note.rel), doc.line or note.body_line, "error", doc.message)]
-    return [problem for link in wikilinks(doc) for problem in check_link(link, note, vault, docs)]
+    problems = [problem for link in wikilinks(doc) for problem in check_link(link, note, vault, docs)]
+    return problems + uncited_pages(note, doc)
+
+
+def uncited_pages(note: Note, doc: pf.Doc) -> list[Problem]:
+    """Page numbers such as "(40)" in a note with no book to cite: they print as written."""
+    if note.meta.get("author") or note.meta.get("cite"):
+        return []
+    found = page_citations.main(pandoc.load(pandoc.dump(doc), str(note.rel))).uncited
+    if not found:
+        return []
+    first = found[0][1]
+    return [Problem(str(note.rel), note.line_of(first), "warning",
+                    f"{len(found)} page number(s) like {first} but no book to cite "
+                    "(front matter needs `author`); they print as written")]
 
 
 def parsed(note: Note, docs: dict) -> pf.Doc | ExportError:

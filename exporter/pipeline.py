@@ -72,7 +72,7 @@ def build(options: Options) -> Guide:
     sources = [first_source([c.note], [h]) for c, h in zip(chapters, headers, strict=True)]
     bibliography.attach(doc, chapters, [chapter_title(c) for c in chapters], sources)
     doc = filters.run_chain(doc)
-    for note in sorted(set(doc.uncited_notes)):
+    for note in sorted({note for note, _ in doc.uncited}):
         warnings.warn("page numbers but no book to cite (front matter needs `author`); "
                       "left as written", note)
     book.tags += [tag for tag in doc.tags if tag not in book.tags]

@@ -31,7 +31,7 @@ def prepare(doc):
     doc.citekeys = getattr(doc, "citekeys", {})
     doc.note_starts = getattr(doc, "note_starts", {})
     doc.book_lengths = getattr(doc, "book_lengths", {})
-    doc.uncited_notes = []  # notes with page numbers but no book to cite
+    doc.uncited = []  # (note, locator) of page numbers with no book to cite
 
 
 def finalize(doc):
@@ -84,7 +84,7 @@ def cite_inlines(inlines, note, doc, chapter):
         end, pages, after, numbers = found
         original = inlines[i:end]
         if key is None:
-            doc.uncited_notes.append(note)
+            doc.uncited.append((note, pf.stringify(pf.Plain(*original))))
             out.extend(original)
         else:
             if after:  # "(40)." -> the Cite holds "(40)", the "." follows it

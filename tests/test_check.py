@@ -198,3 +198,15 @@ def test_cli_usage_errors_exit_2(tmp_path, args, message):
     done = exporter("check", *[tmp_path / a if a[0] != "-" and a != "xml" else a for a in args])
     assert done.returncode == 2
     assert message in done.stderr and done.stdout == ""
+
+
+def test_page_numbers_without_a_book_to_cite_are_a_warning(tmp_path):
+    make_vault(tmp_path, {
+        "Loose.md": "# Loose\n\nNo author, yet a page (40) and (41-42).\n",
+        "Cited.md": "---\nauthor: Ted Grant\n---\nA page (40).\n",
+        "Years.md": "Only a year (1997) and a (2nd edition).\n",
+    })
+    assert lines(tmp_path) == [
+        "Loose.md:3: warning: 2 page number(s) like (40) but no book to cite "
+        "(front matter needs `author`); they print as written",
+    ]

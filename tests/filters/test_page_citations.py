@@ -81,7 +81,7 @@ def test_without_a_book_locators_stay_as_written():
     doc.format = "html"
     doc = page_citations.main(doc)
     assert locators(doc) == [] and "(40)" in pf.stringify(doc)
-    assert doc.uncited_notes == [None]
+    assert doc.uncited == [(None, "(40).")]
 
 
 def test_the_punctuation_after_a_locator_is_not_in_the_citation():
