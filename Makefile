@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 EXPORTER := $(BIN)/exporter
 STAMP := $(VENV)/.installed
 
-.PHONY: pdf epub latex html handout test lint install clean
+.PHONY: pdf epub latex html handout proof test lint install clean
 
 pdf: $(STAMP)
 	$(EXPORTER) pdf $(VAULT)

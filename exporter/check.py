@@ -119,7 +119,8 @@ def check_note(note: Note, vault: Vault, docs: dict) -> list[Problem]:
     doc = parsed(note, docs)
     if isinstance(doc, ExportError):
         return [Problem(str(note.rel), doc.line or note.body_line, "error", doc.message)]
-    problems = [problem for link in wikilinks(doc) for problem in check_link(link, note, vault, docs)]
+    problems = [problem for link in wikilinks(doc)
+                for problem in check_link(link, note, vault, docs)]
     return problems + uncited_pages(note, doc)
 
 

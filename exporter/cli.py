@@ -22,6 +22,11 @@ PaperOption = typer.Option(None, "--paper", help="a4 (default), letter or a5.")
 TitleOption = typer.Option(None, "--title", help="Title of the guide.")
 AuthorOption = typer.Option(None, "--author", help="Author shown on the title page.")
 StrictOption = typer.Option(False, "--strict", help="Treat every warning as an error.")
+RemoteOption = typer.Option(False, "--allow-remote",
+                            help="Fetch remote images (else each is a placeholder).")
+RawLatexOption = typer.Option(False, "--allow-raw-latex",
+                              help="Keep raw LaTeX that reads files or runs commands (\\input, "
+                              "\\write18...): only for vaults you trust.")
 QuietOption = typer.Option(False, "--quiet", "-q", help="Print nothing but errors.")
 CslOption = typer.Option(None, "--csl", help="CSL style for page citations [default: Chicago "
                          "author-date].")
@@ -55,20 +60,24 @@ def pdf(path: Path = PathArgument, output: Path | None = OutputOption,
         paper: str | None = PaperOption, title: str | None = TitleOption,
         author: str | None = AuthorOption, csl: Path | None = CslOption,
         short_citations: bool = ShortOption, strict: bool = StrictOption,
+        allow_remote: bool = RemoteOption, allow_raw_latex: bool = RawLatexOption,
         quiet: bool = QuietOption) -> None:
     """Export a typeset study-guide PDF (pandoc HTML, laid out by WeasyPrint)."""
     run(dict(fmt="pdf", source=path, output=output, paper=paper, title=title, author=author,
-             csl=csl, short_citations=short_citations, strict=strict), quiet)
+             csl=csl, short_citations=short_citations, strict=strict,
+             allow_remote=allow_remote, allow_raw_latex=allow_raw_latex), quiet)
 
 
 @app.command()
 def epub(path: Path = PathArgument, output: Path | None = OutputOption,
          title: str | None = TitleOption, author: str | None = AuthorOption,
          csl: Path | None = CslOption, short_citations: bool = ShortOption,
-         strict: bool = StrictOption, quiet: bool = QuietOption) -> None:
+         strict: bool = StrictOption, allow_remote: bool = RemoteOption,
+         allow_raw_latex: bool = RawLatexOption, quiet: bool = QuietOption) -> None:
     """Export an EPUB3 book."""
     run(dict(fmt="epub", source=path, output=output, title=title, author=author, csl=csl,
-             short_citations=short_citations, strict=strict), quiet)
+             short_citations=short_citations, strict=strict, allow_remote=allow_remote,
+             allow_raw_latex=allow_raw_latex), quiet)
 
 
 @app.command()
@@ -77,11 +86,12 @@ def latex(path: Path = PathArgument, output: Path | None = OutputOption,
           author: str | None = AuthorOption,
           compile: bool = typer.Option(False, "--compile", help="Also run latexmk (xelatex)."),
           csl: Path | None = CslOption, short_citations: bool = ShortOption,
-          strict: bool = StrictOption, quiet: bool = QuietOption) -> None:
+          strict: bool = StrictOption, allow_remote: bool = RemoteOption,
+          allow_raw_latex: bool = RawLatexOption, quiet: bool = QuietOption) -> None:
     """Export a LaTeX source; --compile also builds its PDF beside it."""
     run(dict(fmt="latex", source=path, output=output, paper=paper, title=title, author=author,
-             compile_tex=compile, csl=csl, short_citations=short_citations, strict=strict),
-        quiet)
+             compile_tex=compile, csl=csl, short_citations=short_citations, strict=strict,
+             allow_remote=allow_remote, allow_raw_latex=allow_raw_latex), quiet)
 
 
 @app.command()
@@ -89,10 +99,12 @@ def html(path: Path = PathArgument, output: Path | None = OutputOption,
          paper: str | None = PaperOption, title: str | None = TitleOption,
          author: str | None = AuthorOption, csl: Path | None = CslOption,
          short_citations: bool = ShortOption, strict: bool = StrictOption,
+         allow_remote: bool = RemoteOption, allow_raw_latex: bool = RawLatexOption,
          quiet: bool = QuietOption) -> None:
     """Export the guide as one standalone HTML page."""
     run(dict(fmt="html", source=path, output=output, paper=paper, title=title, author=author,
-             csl=csl, short_citations=short_citations, strict=strict), quiet)
+             csl=csl, short_citations=short_citations, strict=strict,
+             allow_remote=allow_remote, allow_raw_latex=allow_raw_latex), quiet)
 
 
 @app.command()

@@ -42,6 +42,8 @@ class Options:
     duplex: bool = False  # chapters open on right-hand pages
     csl: Path | None = None  # a CSL style; pandoc's Chicago author-date by default
     short_citations: bool = False  # "(40)" linked to the reference, without author and year
+    allow_remote: bool = False  # fetch remote images (else a placeholder)
+    allow_raw_latex: bool = False  # keep raw LaTeX that reads files or runs code
 
     def __post_init__(self) -> None:
         self.source = Path(self.source)

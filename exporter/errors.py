@@ -1,6 +1,10 @@
-"""ExportError: an error the user can act on, naming the file and line it is about."""
+"""ExportError, an error the user can act on, naming its file and line; time_limit."""
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -26,3 +30,30 @@ def where(path: Path | str | None, line: int | None = None) -> str:
     if path is None:
         return ""
     return f"{path}:{line}: " if line else f"{path}: "
+
+
+class _OutOfTime(BaseException):
+    """Raised by the alarm; a BaseException, so no `except Exception` in a library eats it."""
+
+
+@contextmanager
+def time_limit(seconds: float, what: str) -> Iterator[None]:
+    """Run the block for at most `seconds`, else raise ExportError (SIGALRM, so only in the
+    main thread of a POSIX process; elsewhere the block runs unbounded)."""
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if not hasattr(signal, "setitimer") or not in_main_thread:
+        yield
+        return
+
+    def alarm(_signum, _frame):
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _OutOfTime:
+        raise ExportError(f"{what} took longer than {seconds:g} s; stopped") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

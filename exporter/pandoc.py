@@ -21,9 +21,16 @@ READER = "+".join([
     "wikilinks_title_after_pipe", "mark", "hard_line_breaks", "lists_without_preceding_blankline",
 ])
 TIMEOUT_SECONDS = 120
-# Deepest JSON nesting accepted (about 70 levels of quotes or lists): panflute and the
-# filters recurse, and Python's stack ends near 1,000 frames.
-MAX_JSON_DEPTH = 300
+# A note of 700 KB parses in 1 s; pandoc's Markdown reader takes exponential time on some
+# nesting (a staircase of 20 quote levels, 30 nested [[ ), which this bound cuts short.
+PARSE_SECONDS = 30
+# pandoc reads no file and no URL but those named on its command line: a note's raw HTML
+# or LaTeX cannot make it package or include anything. Images reach it as data: URIs.
+SANDBOX = "--sandbox"
+# Deepest JSON nesting accepted (122 levels of quotes, 81 of lists): panflute, the filters
+# and WeasyPrint's layout recurse, and Python's stack ends near 1,000 frames (WeasyPrint
+# fails at about 140 quotes).
+MAX_JSON_DEPTH = 250
 
 
 @cache
@@ -32,13 +39,13 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def run(args: list[str], stdin: str, what: str) -> str:
+def run(args: list[str], stdin: str, what: str, seconds: float = TIMEOUT_SECONDS) -> str:
     """Run pandoc with a time limit; a failure becomes an ExportError about `what`."""
     try:
-        done = subprocess.run([pandoc_path(), *args], input=stdin.encode("utf-8"),
-                              capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+        done = subprocess.run([pandoc_path(), SANDBOX, *args], input=stdin.encode("utf-8"),
+                              capture_output=True, timeout=seconds, check=False)
     except subprocess.TimeoutExpired as error:
-        raise ExportError(f"pandoc took longer than {TIMEOUT_SECONDS} s", what) from error
+        raise ExportError(f"pandoc took longer than {seconds:g} s", what) from error
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ExportError(f"pandoc failed: {' '.join(message[-3:])}", what)
@@ -52,14 +59,14 @@ def parse_markdown(text: str, what: str) -> pf.Doc:
 
 def markdown_to_json(text: str, what: str) -> str:
     """pandoc's JSON AST of a note body, checked for nesting the filters cannot recurse into."""
-    ast = run(["--from", READER, "--to", "json"], text, what)
+    ast = run(["--from", READER, "--to", "json"], text, what, PARSE_SECONDS)
     try:
         too_deep = json_depth(json.loads(ast)) > MAX_JSON_DEPTH
     except RecursionError:
         too_deep = True
     if too_deep:
-        raise ExportError("nesting too deep to export (quotes or lists nested more than "
-                          "about 70 levels)", what)
+        raise ExportError("nesting too deep to export (quotes nested more than about 120 "
+                          "levels, lists about 80)", what)
     return ast
 
 

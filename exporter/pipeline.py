@@ -12,12 +12,14 @@ from . import bibliography, index, reader
 from .assemble import Chapter, assemble, chapters_of, slugify
 from .book import book_author, book_title, select_notes
 from .config import EXTENSIONS, Options, VaultConfig, load_vault_config
-from .errors import ExportError
+from .errors import ExportError, time_limit
 from .index import Entry
 from .log import Warnings
 from .model import Book
 from .render import atomic_output, epub, html, latex, pdf
 from .vault import Vault, scan
+
+WRITE_SECONDS = 600  # pandoc's writers and WeasyPrint's layout, together
 
 
 @dataclass
@@ -67,6 +69,8 @@ def build(options: Options) -> Guide:
 
     doc.format = "latex" if options.fmt == "latex" else "html"
     doc.vault, doc.notes, doc.warnings = vault, notes, warnings
+    doc.allow_remote, doc.allow_raw_latex = options.allow_remote, options.allow_raw_latex
+    doc.inline_images = options.fmt in ("epub", "html")  # pandoc is sandboxed: data: URIs
     doc.csl, doc.short_citations = options.csl, options.short_citations
     doc.paged = options.fmt == "pdf"  # footnotes at the page foot
     sources = [first_source([c.note], [h]) for c, h in zip(chapters, headers, strict=True)]
@@ -86,7 +90,7 @@ def read_vault(options: Options, warnings: Warnings) -> tuple[Vault, VaultConfig
     if options.source.is_file():
         paths, attachments = [options.source], []
     else:
-        paths, attachments = scan(root, exclude=output_dirs_inside(root, options))
+        paths, attachments = scan(root, output_dirs_inside(root, options), warnings)
     notes = [reader.read_note(path, root, warnings) for path in paths]
     return Vault(root, notes, attachments, warnings), load_vault_config(root)
 
@@ -112,7 +116,7 @@ def write(guide: Guide, options: Options, output: Path, result: Result) -> None:
     """
     doc, book, warnings = guide.doc, guide.book, guide.warnings
     warnings.check_strict()
-    with atomic_output(output) as partial:
+    with atomic_output(output) as partial, time_limit(WRITE_SECONDS, f"writing {output.name}"):
         if options.fmt == "pdf":
             pdf.write_guide(doc, book, guide.index, partial, warnings)
         elif options.fmt == "latex":

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
-import frontmatter
 import panflute as pf
 import yaml
 
@@ -12,38 +11,80 @@ from . import pandoc
 from .errors import ExportError
 from .log import Warnings
 from .model import Note
+from .vault import is_inside
 
-FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+MAX_FRONT_MATTER = 64 * 1024  # bytes
+MAX_YAML_VALUES = 10_000  # after aliases are expanded: `*a` ten times, nine deep is 10^9
+MAX_YAML_DEPTH = 50
 
 
 def read_note(path: Path, root: Path, warnings: Warnings) -> Note:
-    """A Note from a file; bad front matter warns and the whole file is kept as the body."""
+    """A Note from a file; unreadable front matter warns, and the body is still exported."""
     rel = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
+    if not is_inside(path, root):
+        raise ExportError("a symlink to outside the vault; refused", rel)
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ExportError(f"not UTF-8 (byte {error.start})", rel) from error
     text = text.replace("\r\n", "\n")
-    meta: dict = {}
-    body = text
+    meta, body, body_line = {}, text, 1
     match = FRONT_MATTER.match(text)
     if match:
-        try:
-            meta = frontmatter.parse(text)[0]
-            body = text[match.end():]  # not frontmatter's body, which drops leading lines
-            if not isinstance(meta, dict):
-                raise yaml.YAMLError("front matter is not a mapping")
-        except yaml.YAMLError as error:
-            line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
-            warnings.warn(f"front matter unreadable, exported as text: {error}".splitlines()[0],
-                          rel, line)
-            meta, body = {}, text[match.end():]
-        body_line = text[:match.end()].count("\n") + 1
-    else:
-        body_line = 1
+        meta = front_matter(match.group(1), rel, warnings)
+        body, body_line = text[match.end():], text[:match.end()].count("\n") + 1
     return Note(path=path, rel=PurePosixPath(rel.as_posix()), meta=stringify_meta(meta),
                 body=body, body_line=body_line)
+
+
+def front_matter(text: str, rel: Path, warnings: Warnings) -> dict:
+    """The YAML mapping (safe loader) of front matter starting on line 2 of the file.
+
+    Unreadable YAML warns and gives {}. Too large, too deep, or expanding too far (an
+    alias bomb) is an error on the note.
+    """
+    if len(text.encode("utf-8")) > MAX_FRONT_MATTER:
+        raise ExportError(f"front matter larger than {MAX_FRONT_MATTER // 1024} KB; refused",
+                          rel)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None and too_big(node):
+            raise ExportError(f"front matter nested deeper than {MAX_YAML_DEPTH} levels or "
+                              f"expanding to more than {MAX_YAML_VALUES} values (YAML "
+                              "aliases); refused", rel)
+        meta = loader.construct_document(node) if node is not None else {}
+    except RecursionError as error:
+        raise ExportError(f"front matter nested deeper than {MAX_YAML_DEPTH} levels; refused",
+                          rel) from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        warnings.warn(f"front matter unreadable, exported as text: {error}".splitlines()[0],
+                      rel, mark.line + 2 if mark else 1)
+        return {}
+    finally:
+        loader.dispose()
+    if not isinstance(meta, dict):
+        warnings.warn("front matter unreadable, exported as text: not a mapping", rel, 2)
+        return {}
+    return meta
+
+
+def too_big(node: yaml.Node) -> bool:
+    """Whether the YAML nests too deeply or, its aliases expanded, holds too many values."""
+    count, stack = 0, [(node, 1)]
+    while stack:
+        item, depth = stack.pop()
+        count += 1
+        if count > MAX_YAML_VALUES or depth > MAX_YAML_DEPTH:
+            return True
+        if isinstance(item, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in item.value for child in pair)
+        elif isinstance(item, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in item.value)
+    return False
 
 
 def stringify_meta(meta: dict) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from .model import Note
 
 SKIPPED_DIRS = {".obsidian", ".trash", ".git"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif"}
+ABSOLUTE = re.compile(r"^(?:/|[A-Za-z]:/)")  # /x and C:/x, once backslashes are slashes
 
 
 def natural_key(path: PurePosixPath) -> list:
@@ -20,16 +22,28 @@ def natural_key(path: PurePosixPath) -> list:
             for part in re.split(r"(\d+)", str(path))]
 
 
-def scan(root: Path, exclude: list[Path] = ()) -> tuple[list[Path], list[PurePosixPath]]:
-    """Every .md note and every other file below root, skipping dot-folders and `exclude`."""
-    excluded = [p.resolve() for p in exclude]
+def scan(root: Path, exclude: list[Path] = (), warnings: Warnings | None = None
+         ) -> tuple[list[Path], list[PurePosixPath]]:
+    """Every .md note and every other file below root, skipping dot-folders and `exclude`.
+
+    A symlink whose real path is outside the vault is skipped with a warning.
+    """
+    inside = real(root)
+    excluded = [real(p) for p in exclude]
     notes: list[Path] = []
     attachments: list[PurePosixPath] = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
         if any(part.startswith(".") for part in rel.parts[:-1]) or rel.parts[0] in SKIPPED_DIRS:
             continue
-        if any(path.resolve().is_relative_to(e) for e in excluded) or not path.is_file():
+        where = real(path)
+        if any(where.is_relative_to(e) for e in excluded):
+            continue
+        if not where.is_relative_to(inside):
+            if warnings is not None:
+                warnings.warn("a symlink to outside the vault; skipped", rel.as_posix())
+            continue
+        if not path.is_file():
             continue
         if path.suffix.lower() == ".md":
             notes.append(path)
@@ -37,6 +51,22 @@ def scan(root: Path, exclude: list[Path] = ()) -> tuple[list[Path], list[PurePos
             attachments.append(PurePosixPath(rel.as_posix()))
     notes.sort(key=lambda p: natural_key(PurePosixPath(p.relative_to(root).as_posix())))
     return notes, attachments
+
+
+def real(path: Path) -> Path:
+    """The path with every symlink followed (never raises, even on a symlink loop)."""
+    return Path(os.path.realpath(path))
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    """Whether the real path of `path` is below the real path of `root`."""
+    return real(path).is_relative_to(real(root))
+
+
+def escapes(target: str) -> bool:
+    """Whether a link target leaves the vault: an absolute path, a drive, or a '..' part."""
+    target = target.strip().replace("\\", "/")
+    return bool(ABSOLUTE.match(target)) or ".." in PurePosixPath(target).parts
 
 
 def normalise(text: str) -> str:
@@ -73,7 +103,7 @@ class Vault:
         wanted = normalise(target.strip())
         if wanted.endswith(".md"):
             wanted = wanted[:-3]
-        if not wanted or wanted.startswith(("/", "../")) or "/../" in wanted:
+        if not wanted or self._refused(target, from_note):
             return None
         if "/" in wanted:
             candidates = [n for n in self.notes
@@ -88,7 +118,7 @@ class Vault:
                            ) -> PurePosixPath | None:
         """The attachment a link names: the attachment folder first, then anywhere."""
         wanted = normalise(target.strip())
-        if not wanted or wanted.startswith(("/", "../")) or "/../" in wanted:
+        if not wanted or self._refused(target, from_note):
             return None
         if "/" in wanted:
             found = [a for a in self.attachments
@@ -102,6 +132,22 @@ class Vault:
         ranked = sorted(found, key=lambda a: (a.parent != preferred, a.parent != folder,
                                               len(a.parts), natural_key(a)))
         return ranked[0] if ranked else None
+
+    def read_attachment(self, rel: PurePosixPath) -> bytes:
+        """An attachment's bytes, from a regular file whose real path is inside the vault."""
+        path = self.root / rel
+        if rel not in self.attachments or not is_inside(path, self.root) or not path.is_file():
+            raise ValueError(f"{rel}: not a file of the vault")
+        return path.read_bytes()
+
+    def _refused(self, target: str, from_note: Note | None) -> bool:
+        """True, with a warning naming file and line, when `target` points out of the vault."""
+        if not escapes(target):
+            return False
+        self.warnings.warn(f"{target}: outside the vault; refused",
+                           from_note.rel if from_note else None,
+                           from_note.line_of(target) if from_note else None)
+        return True
 
     def _choose(self, target: str, candidates: list[Note], from_note: Note | None) -> Note:
         """Same folder first, then the shortest path, then alphabetical; warn when ambiguous."""

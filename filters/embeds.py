@@ -4,24 +4,38 @@
 copy of those blocks (ids dropped, headings unlisted), expanded in turn up to MAX_DEPTH.
 A cycle, too deep a chain, or a spent budget prints a visible line and warns.
 `![[pic.png|300]]` and `![[pic.png|300x200]]` become sized images found in the vault.
+Only files of the vault print: a path out of it, a symlink out of it or another scheme
+(file:) is refused; a remote image is a placeholder unless doc.allow_remote. With
+doc.inline_images (EPUB, HTML: pandoc runs sandboxed) images become data: URIs.
 Needs `doc.vault` and `doc.notes` (the pipeline sets them); alone, embeds print a notice.
 """
 from __future__ import annotations
 
+import base64
 import re
+import urllib.request
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote
 
 import panflute as pf
 
-from exporter.vault import IMAGE_SUFFIXES, normalise
+from exporter.vault import IMAGE_SUFFIXES, escapes, normalise
 from filters import comments
 from filters.blocks import find_block
 
 MAX_DEPTH = 10
 MAX_EMBEDS = 1000  # per export: a note embedding another 10 times, 6 deep, is 10^6
+# Blocks and inlines inside one another, embeds included: panflute's walk() and the
+# filters recurse about 4 Python frames a level, and the stack ends near 1,000.
+MAX_NESTING = 130
 SIZE = re.compile(r"^(\d+)(?:x(\d+))?$")
-REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+REMOTE = ("http://", "https://", "ftp://", "//")
+REMOTE_SECONDS = 20
+REMOTE_BYTES = 20 * 2**20
+MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+        ".svg": "image/svg+xml", ".webp": "image/webp", ".bmp": "image/bmp",
+        ".avif": "image/avif"}
 
 
 def prepare(doc):
@@ -30,15 +44,16 @@ def prepare(doc):
 
 
 def action(elem, doc):
-    return expand(elem, doc, chain=[])
+    return expand(elem, doc, chain=[], above=0)
 
 
-def expand(elem, doc, chain):
-    """Expand one element met by walk(); `chain` is the embeds we are inside of."""
+def expand(elem, doc, chain, above):
+    """Expand one element met by walk(); `chain` is the embeds we are inside of, and
+    `above` how deep in the document the innermost of them sits."""
     if isinstance(elem, pf.Image):
         return image(elem, doc)
     if isinstance(elem, (pf.Para, pf.Plain)) and any(map(is_note_embed, elem.content)):
-        return split_at_embeds(elem, doc, chain)
+        return split_at_embeds(elem, doc, chain, above + nesting(elem))
     return None
 
 
@@ -48,14 +63,15 @@ def is_note_embed(elem) -> bool:
     return PurePosixPath(elem.url.partition("#")[0]).suffix.lower() in ("", ".md")
 
 
-def split_at_embeds(para, doc, chain):
-    """The paragraph's text around its embeds, and each embed's blocks in between."""
+def split_at_embeds(para, doc, chain, depth):
+    """The paragraph's text around its embeds, and each embed's blocks in between;
+    `depth`: how deep in the document the paragraph is."""
     blocks, run = [], []
     for inline in para.content:
         if is_note_embed(inline):
             blocks.extend(flush(para, run))
             run = []
-            blocks.extend(embed_note(inline, doc, chain))
+            blocks.extend(embed_note(inline, doc, chain, depth))
         else:
             run.append(inline)
     return blocks + flush(para, run)
@@ -70,8 +86,8 @@ def flush(para, inlines):
     return [type(para)(*inlines)] if inlines else []
 
 
-def embed_note(link, doc, chain):
-    """The embedded blocks in a Div `embed`, or a visible notice saying why not."""
+def embed_note(link, doc, chain, depth):
+    """The embedded blocks in a Div `embed` at `depth`, or a visible notice saying why not."""
     target = link.url
     name, _, fragment = target.partition("#")
     vault = getattr(doc, "vault", None)
@@ -80,6 +96,8 @@ def embed_note(link, doc, chain):
     source = link.attributes.get("note")
     from_note = vault.note_at(source) if source else None
     note = vault.resolve(name, from_note) if name else from_note
+    if note is None and escapes(name):  # the vault has warned, naming file and line
+        return notice(f"(embed of {target} omitted: outside the vault)")
     if note is None:
         warn(doc, f"![[{target}]]: no such note", source)
         return notice(f"(embed of {target} omitted: no such note)")
@@ -99,10 +117,38 @@ def embed_note(link, doc, chain):
     if blocks is None:
         warn(doc, f"![[{target}]]: {note.name} has no {fragment!r}", source)
         return notice(f"(embed of {target} omitted: not found)")
+    if depth + 1 + deepest(blocks) > MAX_NESTING:
+        warn(doc, f"![[{target}]]: would nest the text more than {MAX_NESTING} levels deep",
+             source)
+        return notice(f"(embed of {target} omitted: nested too deeply)")
     box = pf.Div(*blocks, classes=["embed"], attributes={"data-source": str(note.rel)})
     detach(box, str(note.rel))
-    box.walk(lambda elem, d: expand(elem, d, [*outer, key]), doc)
+    box.walk(lambda elem, d: expand(elem, d, [*outer, key], depth), doc)
     return [box]
+
+
+def nesting(elem):
+    """How many elements `elem` sits inside."""
+    count = 0
+    while elem.parent is not None:
+        elem, count = elem.parent, count + 1
+    return count
+
+
+def deepest(elements):
+    """How many levels deep these elements and what they hold go (iteratively)."""
+    most, stack = 0, [(elem, 1) for elem in elements]
+    while stack:
+        elem, depth = stack.pop()
+        most = max(most, depth)
+        for name in elem._children:  # how panflute's own walk() finds the children
+            child = getattr(elem, name)
+            if isinstance(child, pf.DictContainer):
+                child = child.values()
+            elif not isinstance(child, pf.ListContainer):
+                child = [child] if child is not None else []
+            stack.extend((c, depth + 1) for c in child)
+    return most
 
 
 def without_comments(note_doc):
@@ -145,18 +191,36 @@ def image(elem, doc):
     target = unquote(elem.url.partition("#")[0]) if not wikilink else elem.url.partition("#")[0]
     if not wikilink and (elem.url.startswith("data:") or not elem.url):
         return None
-    if REMOTE.match(elem.url):
-        warn(doc, f"remote image not fetched: {elem.url}", elem.attributes.get("note"))
-        return placeholder(f"remote image: {elem.url}")
+    if elem.url.lower().startswith(REMOTE):
+        return remote_image(elem, doc)
+    if SCHEME.match(elem.url):
+        warn(doc, f"image refused: {elem.url} is not a file of the vault",
+             *place(elem, doc))
+        return placeholder(f"refused image: {elem.url}")
     if wikilink and PurePosixPath(target).suffix.lower() not in IMAGE_SUFFIXES:
         if is_note_embed(elem):
             return None if isinstance(elem.parent, (pf.Para, pf.Plain)) else as_link(elem)
         return pf.Span(pf.Emph(pf.Str(f"(attachment: {target})")), classes=["embed-file"])
     found = find_image(target, elem, doc)
     if found is None:
-        warn(doc, f"image not found: {target}", elem.attributes.get("note"))
+        if not escapes(target):  # the vault has warned about a path out of it
+            warn(doc, f"image not found: {target}", elem.attributes.get("note"))
         return placeholder(f"missing image: {target}")
+    if getattr(doc, "inline_images", False):
+        try:
+            url = data_uri(doc.vault.read_attachment(found), MIME[found.suffix.lower()])
+        except (OSError, ValueError) as error:
+            warn(doc, f"image not read: {error}", elem.attributes.get("note"))
+            return placeholder(f"missing image: {target}")
+    else:
+        url = str(found) if doc.format == "latex" else quote(str(found))
     doc.images.append(found)
+    return printed(elem, url, target)
+
+
+def printed(elem, url, target):
+    """The Image to print: `url`, the size a wikilink asks for, no wikilink class."""
+    wikilink = "wikilink" in elem.classes
     size = SIZE.match(pf.stringify(elem)) if wikilink else None
     attributes = dict(elem.attributes)
     attributes.pop("note", None)
@@ -165,9 +229,40 @@ def image(elem, doc):
         if size.group(2):
             attributes["height"] = f"{size.group(2)}px"
     alt = list(elem.content) if not wikilink else [pf.Str(PurePosixPath(target).stem)]
-    url = str(found) if doc.format == "latex" else quote(str(found))
     return pf.Image(*alt, url=url, attributes=attributes,
                     classes=[c for c in elem.classes if c != "wikilink"])
+
+
+def remote_image(elem, doc):
+    """A placeholder; with --allow-remote, the image fetched here, once, as a data: URI
+    (all the writers see; LaTeX takes no data: URI, so it keeps the placeholder)."""
+    if not getattr(doc, "allow_remote", False):
+        why = "--allow-remote fetches it"
+    elif doc.format == "latex" or not elem.url.lower().startswith(("http://", "https://")):
+        why = "only http(s) images, and not in LaTeX"
+    else:
+        try:
+            data, mime = download(elem.url)
+            return printed(elem, data_uri(data, mime), elem.url.rsplit("/", 1)[-1])
+        except (OSError, ValueError) as error:
+            why = str(error)
+    warn(doc, f"remote image not fetched: {elem.url} ({why})", *place(elem, doc))
+    return placeholder(f"remote image: {elem.url}")
+
+
+def download(url):
+    """An image's bytes and type from an http(s) URL, within a time and a size limit."""
+    request = urllib.request.Request(url, headers={"User-Agent": "obsidian-study-guide"})
+    with urllib.request.urlopen(request, timeout=REMOTE_SECONDS) as response:
+        mime = response.headers.get_content_type()
+        data = response.read(REMOTE_BYTES + 1)
+    if not mime.startswith("image/") or len(data) > REMOTE_BYTES:
+        raise ValueError(f"not an image of at most {REMOTE_BYTES // 2**20} MB")
+    return data, mime
+
+
+def data_uri(data, mime):
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def as_link(embed):
@@ -198,10 +293,18 @@ def notice(text):
     return [pf.Div(pf.Para(pf.Emph(pf.Str(text))), classes=["embed-omitted"])]
 
 
-def warn(doc, message, where=None):
+def place(elem, doc):
+    """The note an image is written in, and the line of its URL there (for warnings)."""
+    rel = elem.attributes.get("note")
+    vault = getattr(doc, "vault", None)
+    note = vault.note_at(rel) if vault is not None and rel else None
+    return rel, note.line_of(elem.url) if note else None
+
+
+def warn(doc, message, where=None, line=None):
     warnings = getattr(doc, "warnings", None)
     if warnings is not None:
-        warnings.warn(message, where)
+        warnings.warn(message, where, line)
     else:
         pf.debug(f"warning: {message}")
 

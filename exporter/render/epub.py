@@ -6,13 +6,15 @@ from pathlib import Path
 import panflute as pf
 
 from .. import pandoc
-from . import TEMPLATES
+from . import template_text
 
 
 def write_epub(doc: pf.Doc, target: Path, root: Path) -> None:
-    """pandoc packages the images, which it finds below the vault root."""
+    """pandoc runs sandboxed: the images are data: URIs already (the embeds filter made
+    them), and the styles go in as header-includes, since --css files are out of its reach."""
+    css = template_text("epub.css") + template_text("callouts.css")
+    doc.metadata["header-includes"] = pf.MetaBlocks(pf.RawBlock(f"<style>\n{css}</style>",
+                                                                "html"))
     pandoc.write(doc, "epub3", [
         "--output", str(target), "--toc", "--toc-depth=2", "--split-level=1", "--mathml",
-        f"--resource-path={root}",
-        f"--css={TEMPLATES / 'epub.css'}", f"--css={TEMPLATES / 'callouts.css'}",
     ], "EPUB writer")

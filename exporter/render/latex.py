@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path, PurePosixPath
@@ -49,15 +50,10 @@ def compile_pdf(tex: Path, images: list[PurePosixPath] = (), engine: str = "xela
         shutil.copy2(tex, Path(scratch) / "guide.tex")
         copy_images(images, tex.parent, Path(scratch))
         environment = {**os.environ, "openin_any": "p", "openout_any": "p"}
-        try:
-            done = subprocess.run(
-                ["latexmk", f"-{engine}", "-interaction=nonstopmode", "-halt-on-error",
-                 "-no-shell-escape", "guide.tex"], cwd=scratch, env=environment,
-                capture_output=True, timeout=COMPILE_SECONDS, check=False)
-        except subprocess.TimeoutExpired as error:
-            raise ExportError(f"TeX took longer than {COMPILE_SECONDS} s", tex) from error
+        done = run_tex(["latexmk", f"-{engine}", "-interaction=nonstopmode", "-halt-on-error",
+                        "-no-shell-escape", "guide.tex"], scratch, environment, tex)
         built = Path(scratch) / "guide.pdf"
-        if done.returncode != 0 or not built.exists():
+        if done != 0 or not built.exists():
             log = (Path(scratch) / "guide.log")
             errors = [line for line in log.read_text("utf-8", "replace").splitlines()
                       if line.startswith("!")] if log.exists() else []
@@ -66,3 +62,19 @@ def compile_pdf(tex: Path, images: list[PurePosixPath] = (), engine: str = "xela
         with atomic_output(target) as partial:
             shutil.copy2(built, partial)
         return target
+
+
+def run_tex(command: list[str], folder: str, environment: dict, tex: Path) -> int:
+    """Run latexmk in its own process group, so that at the time limit, or on Ctrl-C, the
+    engine it started goes too (killing latexmk alone would leave xelatex running)."""
+    process = subprocess.Popen(command, cwd=folder, env=environment, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    try:
+        return process.wait(timeout=COMPILE_SECONDS)
+    except subprocess.TimeoutExpired as error:
+        raise ExportError(f"TeX took longer than {COMPILE_SECONDS} s", tex) from error
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

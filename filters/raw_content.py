@@ -1,0 +1,178 @@
+"""Vet raw HTML, raw LaTeX and attributes: nothing a note writes may load a file or URL.
+
+HTML outputs: raw <iframe>, <object>, <embed>, <script>, <style>, <link>, <base>, <meta>
+and the like are dropped, and so is any raw tag with an attribute that loads something
+(src, srcset, data, poster, background, an href other than a link's, url() or @import,
+on* handlers, rel=attachment). A lone raw <img> becomes an Image, vetted like ![](...)
+by the embeds filter. Attributes written in Markdown ({style=...}) are vetted the same way.
+LaTeX output: raw LaTeX and math that read or write files, or run code (\\input, \\include,
+\\openin, \\write18, \\directlua, ...) are dropped unless doc.allow_raw_latex.
+Each drop warns, naming note and line (doc.vault and doc.anchors, set by the pipeline).
+"""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import panflute as pf
+
+from filters import embeds
+
+DROPPED_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "script",
+                "noscript", "style", "link", "base", "meta", "portal"}
+DROPPED = re.compile(r"<\s*/?\s*(?:" + "|".join(DROPPED_TAGS) + r")\b", re.I)
+LOADING = {"src", "srcset", "data", "poster", "background", "lowsrc", "dynsrc", "codebase",
+           "archive", "longdesc", "manifest", "action", "formaction", "ping", "icon"}
+LINKING = {"a", "area"}  # their href is a link to follow, not something to load
+URL_CALL = re.compile(r"url\((?!['\"]?#)", re.I)  # url(#id) only points into the page
+CSS_LOADS = re.compile(r"url\((?!['\"]?#)|@import|image-set\(|\\", re.I)  # \ : an escape
+SCRIPT_URL = re.compile(r"^(?:javascript|vbscript):", re.I)
+# Raw TeX that reaches files or the shell, or builds such a command where it cannot be
+# seen (\csname, \catcode, ^^5c): each as the start of a control word, case-insensitive.
+TEX_DANGER = re.compile(
+    r"\\@*(?:input|include|import|subimport|open(?:in|out)|read|write|immediate|directlua|"
+    r"lua|latelua|csname|catcode|scantokens|special|pdf|xetex|usepackage|requirepackage|"
+    r"documentclass|loadclass|verbatiminput|lstinput|bibliography|addbibresource|"
+    r"shellescape|endinput|everyeof|makeat|explsyntax)|\^\^|filecontents", re.I)
+HTML_FORMATS = ("html", "epub")
+TEX_FORMATS = ("tex", "latex")
+
+
+def prepare(doc):
+    """Which note each top-level block comes from (the chapter anchors tell)."""
+    doc.block_notes = {}
+    notes = {anchor: rel for rel, anchor in getattr(doc, "anchors", {}).items()}
+    current = next(iter(notes.values())) if len(notes) == 1 else None
+    for block in doc.content:
+        current = notes.get(getattr(block, "identifier", ""), current)
+        doc.block_notes[id(block)] = current
+
+
+def action(elem, doc):
+    html = doc.format.startswith(HTML_FORMATS)
+    if isinstance(elem, (pf.RawInline, pf.RawBlock)):
+        if html and elem.format.startswith(HTML_FORMATS):
+            return vet_html(elem, doc)
+        if doc.format == "latex" and elem.format in TEX_FORMATS:
+            return vet_tex(elem, elem.text, doc)
+    elif isinstance(elem, pf.Math) and doc.format == "latex":
+        return vet_tex(elem, elem.text, doc)
+    if html and getattr(elem, "attributes", None):
+        vet_attributes(elem, doc)
+    return None
+
+
+def vet_html(elem, doc):
+    """The raw HTML, an Image for a lone <img>, or nothing (with a warning)."""
+    tags = Tags(elem.text).tags
+    if DROPPED.search(elem.text) or any(name in DROPPED_TAGS for name, _ in tags):
+        named = next((name for name, attrs in tags if name in DROPPED_TAGS and attrs is not None),
+                     None)
+        if named:  # a lone closing tag goes quietly
+            warn(doc, elem, [elem.text], f"raw HTML <{named}> dropped")
+        return []
+    if len(tags) == 1 and tags[0][0] == "img" and tags[0][1] is not None:
+        return raw_image(elem, dict(tags[0][1]), doc)
+    for name, attrs in tags:
+        for key, value in attrs or []:
+            if loads(name, key, value):
+                warn(doc, elem, [elem.text], f"raw HTML <{name} {key}=...> dropped: it loads "
+                                             "something from outside the notes")
+                return []
+    return None
+
+
+def raw_image(elem, attrs, doc):
+    """<img src=...> as an Image, vetted by the embeds filter like ![alt](src)."""
+    for key, value in attrs.items():
+        if key != "src" and loads("img", key, value):
+            warn(doc, elem, [elem.text], f"raw HTML <img {key}=...> dropped")
+            return []
+    kept = {k: v for k, v in attrs.items() if k in ("width", "height") and v}
+    note = note_of(elem, doc)
+    if note:
+        kept["note"] = note
+    image = pf.Image(*([pf.Str(attrs["alt"])] if attrs.get("alt") else []),
+                     url=attrs.get("src") or "", title=attrs.get("title") or "", attributes=kept)
+    vetted = embeds.image(image, doc) if hasattr(doc, "images") else None
+    if vetted is None:
+        image.attributes.pop("note", None)
+        vetted = image if image.url.startswith("data:") else embeds.placeholder("image")
+    return pf.Plain(vetted) if isinstance(elem, pf.RawBlock) else vetted
+
+
+def vet_attributes(elem, doc):
+    """Remove attributes written in Markdown ({style=...}) that would load something."""
+    tag = "a" if isinstance(elem, pf.Link) else elem.tag.lower()
+    for key, value in list(elem.attributes.items()):
+        if key != "note" and not key.startswith("data-") and loads(tag, key, value):
+            del elem.attributes[key]
+            written = [f"{key}={value}", f'{key}="{value}"', f"{key}='{value}'", value]
+            warn(doc, elem, written, f"attribute {key}={value!r} dropped: it loads something "
+                                     "from outside the notes")
+
+
+def loads(tag, key, value) -> bool:
+    """Whether this attribute on this tag would load a file or URL, or run a script."""
+    key, value = key.lower(), re.sub(r"[\s\x00-\x1f]", "", value or "")
+    if key.startswith("on") or SCRIPT_URL.match(value):
+        return True
+    if key == "rel" and "attachment" in value.lower():
+        return True
+    if key in LOADING or (key.endswith("href") and tag not in LINKING):
+        return not value.startswith("#")
+    return bool((CSS_LOADS if key == "style" else URL_CALL).search(value))
+
+
+def vet_tex(elem, text, doc):
+    """Raw LaTeX or math as written, unless it reaches files or the shell."""
+    if getattr(doc, "allow_raw_latex", False) or not TEX_DANGER.search(text):
+        return None
+    shown = " ".join(text.split())[:60]
+    written = [f"${text}$", f"$${text}$$", text] if isinstance(elem, pf.Math) else [text]
+    warn(doc, elem, written, f"raw LaTeX dropped (it may read files or run commands; "
+                          f"--allow-raw-latex keeps it): {shown}")
+    return pf.Code(text) if isinstance(elem, pf.Math) else []
+
+
+class Tags(HTMLParser):
+    """The tags of a piece of HTML: (name, attributes) for a start tag, (name, None) for
+    an end tag. Names are lower-case and entities decoded, as a browser would read them."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.tags = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+    def handle_endtag(self, tag):
+        self.tags.append((tag, None))
+
+
+def note_of(elem, doc):
+    """The vault-relative path of the note an element comes from (None if unknown)."""
+    while True:
+        if isinstance(elem, pf.Div) and "data-source" in elem.attributes:
+            return elem.attributes["data-source"]  # an embedded copy
+        if isinstance(elem.parent, (pf.Doc, type(None))):
+            return getattr(doc, "block_notes", {}).get(id(elem))
+        elem = elem.parent
+
+
+def warn(doc, elem, needles, message):
+    """Warn, naming the note and the line of the first of `needles` found in it."""
+    rel = note_of(elem, doc)
+    vault = getattr(doc, "vault", None)
+    note = vault.note_at(rel) if vault is not None and rel else None
+    embeds.warn(doc, message, rel, note.line_of(*needles) if note else None)
+
+
+def main(doc=None):
+    return pf.run_filter(action, prepare=prepare, doc=doc)
+
+
+if __name__ == "__main__":
+    main()
