@@ -1,10 +1,12 @@
 """Typed export options, and the optional exporter.toml in the vault root."""
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import default_folder
 from .errors import ExportError, UsageError
 
 FORMATS = ("pdf", "epub", "latex", "html")
@@ -44,6 +46,8 @@ class Options:
     short_citations: bool = False  # "(40)" linked to the reference, without author and year
     allow_remote: bool = False  # fetch remote images (else a placeholder)
     allow_raw_latex: bool = False  # keep raw LaTeX that reads files or runs code
+    cache: bool = True  # keep parsed and filtered notes in the cache folder
+    jobs: int | None = None  # processes at once; all CPUs by default
 
     def __post_init__(self) -> None:
         self.source = Path(self.source)
@@ -52,6 +56,8 @@ class Options:
                 setattr(self, name, Path(getattr(self, name)))
         if self.fmt not in FORMATS:
             raise UsageError(f"unknown format {self.fmt!r}; choose one of {', '.join(FORMATS)}")
+        if self.jobs is not None and self.jobs < 1:
+            raise UsageError(f"--jobs must be at least 1, not {self.jobs}")
         if self.paper is not None and self.paper not in PAPERS:
             raise UsageError(f"unknown paper {self.paper!r}; choose one of {', '.join(PAPERS)}")
         if not self.source.exists():
@@ -65,6 +71,20 @@ class Options:
             raise UsageError(f"{self.csl}: no such CSL style file")
         if not (self.source.is_dir() or (self.source.is_file() and self.source.suffix == ".md")):
             raise UsageError(f"{self.source}: neither a vault folder nor a .md note")
+
+
+    @property
+    def cache_folder(self) -> Path | None:
+        return default_folder() if self.cache else None
+
+    @property
+    def processes(self) -> int:
+        return self.jobs or cpus()
+
+
+def cpus() -> int:
+    """The CPUs this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 def themes() -> list[str]:

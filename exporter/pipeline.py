@@ -11,6 +11,7 @@ import filters
 from . import bibliography, index, reader
 from .assemble import Chapter, assemble, chapters_of, slugify
 from .book import book_author, book_title, select_notes
+from .cache import Cache
 from .config import EXTENSIONS, Options, VaultConfig, load_vault_config
 from .errors import ExportError, time_limit
 from .index import Entry
@@ -60,7 +61,8 @@ def build(options: Options) -> Guide:
     if not selected:
         raise ExportError("no notes to export", vault.root)
 
-    notes = reader.ParsedNotes()
+    notes = reader.ParsedNotes(Cache(options.cache_folder), options.processes)
+    notes.parse(selected)
     docs = [notes.doc(note) for note in selected]
     chapters = chapters_of(selected, docs)  # takes each note's title H1 first
     headers = [reader.take_header_lines(d) for d in docs]

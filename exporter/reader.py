@@ -8,6 +8,7 @@ import panflute as pf
 import yaml
 
 from . import pandoc
+from .cache import Cache, code_version, digest
 from .errors import ExportError
 from .log import Warnings
 from .model import Note
@@ -106,16 +107,50 @@ def parse(note: Note) -> pf.Doc:
 class ParsedNotes:
     """Each note parsed by pandoc at most once; a fresh Doc of it whenever one is asked for.
 
-    The export's own notes and the notes they embed both come from here.
+    `parse(notes)` parses many notes in a few pandoc runs at once; a note asked for later
+    is parsed on its own. Parses are kept in `cache`, keyed by the body and the tool's
+    version. The export's own notes and the notes they embed both come from here.
     """
 
-    def __init__(self) -> None:
-        self._ast: dict[PurePosixPath, str] = {}
+    def __init__(self, cache: Cache | None = None, processes: int = 1) -> None:
+        self.cache = cache or Cache(None)
+        self.processes = processes
+        self._ast: dict[str, str | ExportError] = {}  # by key: the body and the tool
+
+    def parse(self, notes: list[Note]) -> None:
+        """Parse the notes not parsed yet: from the cache, else with pandoc."""
+        missing = {}
+        for note in notes:
+            key = self.key(note)
+            if key not in self._ast and key not in missing:
+                cached = self.cache.get("parse", key)
+                if cached is None:
+                    missing[key] = note
+                else:
+                    self._ast[key] = cached
+        if not missing:
+            return
+        parsed = pandoc.parse_notes([(str(n.rel), n.body) for n in missing.values()],
+                                    self.processes)
+        for key, ast in zip(missing, parsed, strict=True):
+            self._ast[key] = ast
+            if isinstance(ast, str):
+                self.cache.put("parse", key, ast)
+
+    def json(self, note: Note) -> str:
+        """The note's pandoc JSON; ExportError if pandoc could not parse it."""
+        self.parse([note])
+        ast = self._ast[self.key(note)]
+        if isinstance(ast, ExportError):
+            raise ast
+        return ast
 
     def doc(self, note: Note) -> pf.Doc:
-        if note.rel not in self._ast:
-            self._ast[note.rel] = pandoc.markdown_to_json(note.body, str(note.rel))
-        return pandoc.load(self._ast[note.rel], str(note.rel))
+        return pandoc.load(self.json(note), str(note.rel))
+
+    @staticmethod
+    def key(note: Note) -> str:
+        return digest(code_version(), pandoc.READER, str(note.rel), note.body)
 
 
 HEADER_LINE = re.compile(r"^([A-Z][A-Z _-]*):$")

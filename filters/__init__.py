@@ -12,6 +12,9 @@ footnotes last: the notes' contents have been through every other filter.
 """
 from __future__ import annotations
 
+import panflute as pf
+from panflute.utils import check_type
+
 from . import (
     blocks,
     callouts,
@@ -30,7 +33,59 @@ CHAIN = [comments, embeds, raw_content, blocks, callouts, page_citations, wikili
 
 
 def run_chain(doc):
-    """Run every filter of CHAIN, in order, on `doc` in this process."""
+    """Run every filter of CHAIN, in order, on `doc` in this process.
+
+    As panflute's run_filters does (prepare, walk with action, finalize), but with `walk`
+    below, which leaves unchanged lists alone instead of rebuilding each one.
+    """
     for module in CHAIN:
-        doc = module.main(doc) or doc
+        if hasattr(module, "prepare"):
+            module.prepare(doc)
+        doc = walk(doc, module.action, doc)
+        if hasattr(module, "finalize"):
+            module.finalize(doc)
     return doc
+
+
+def walk(elem, action, doc):
+    """panflute's Element.walk, bottom-up: `action` may return None (keep), an element
+    (replace) or a list (splice into the parent's list; [] deletes)."""
+    for name in elem._children:
+        child = getattr(elem, name)
+        if isinstance(child, pf.ListContainer):
+            walk_list(child, action, doc)
+        elif isinstance(child, pf.DictContainer):
+            for key, value in list(child.items()):
+                result = walk(value, action, doc)
+                if result is not value:
+                    child[key] = result
+        elif isinstance(child, pf.Element):
+            child.parent, child.location = elem, name
+            result = walk(child, action, doc)
+            if result is not child:
+                setattr(elem, name, result)
+    altered = action(elem, doc)
+    return elem if altered is None else altered
+
+
+def walk_list(items, action, doc):
+    """Walk each item, then splice in what `action` returned, in place.
+
+    The plain list is read directly, with each item's parent set as ListContainer's own
+    (slower) access would set it; only the new items are type-checked.
+    """
+    parent, location, new = items.parent, items.location, None
+    for index, item in enumerate(items.list):
+        item.parent, item.location, item.index = parent, location, index
+        result = walk(item, action, doc)
+        if result is item and new is None:
+            continue
+        if new is None:
+            new = items.list[:index]
+        if result is item:
+            new.append(item)
+        else:
+            new.extend(check_type(r, items.oktypes)
+                       for r in (result if isinstance(result, list) else [result]))
+    if new is not None:
+        items.list = new

@@ -46,3 +46,15 @@ def printed_pages(reader) -> dict[str, str]:
         if lines and lines[-1].strip().isalnum() and len(lines[-1].strip()) < 6:
             pages[lines[-1].strip()] = " ".join(" ".join(lines[:-1]).split())
     return pages
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory):
+    """Exports in the tests keep their cache in a folder of their own, not the user's."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous

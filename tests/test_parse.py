@@ -1,0 +1,63 @@
+"""Parsing many notes in a few pandoc runs, and the cache of parses."""
+from __future__ import annotations
+
+import json
+from pathlib import Path, PurePosixPath
+
+from exporter import pandoc, reader
+from exporter.cache import Cache
+from exporter.errors import ExportError
+from exporter.model import Note
+
+from .conftest import FIXTURES
+
+
+def blocks(ast: str) -> list:
+    return json.loads(ast)["blocks"]
+
+
+def test_a_note_left_open_does_not_run_into_the_next():
+    parsed = pandoc.parse_notes([("a.md", "```\nan open fence\n"), ("b.md", "# B\n\n> [!note]")])
+    assert [b["t"] for b in blocks(parsed[1])] == ["Header", "BlockQuote"]
+    assert [b["t"] for b in blocks(parsed[0])] == ["Para"]
+
+
+def test_batches_give_what_one_run_per_note_gives():
+    notes = sorted((FIXTURES / "obsidian").rglob("*.md"))
+    bodies = [(str(path), path.read_text(encoding="utf-8")) for path in notes]
+    for processes in (1, 2, 3):
+        parsed = pandoc.parse_notes(bodies, processes)
+        assert [blocks(p) for p in parsed] == \
+            [blocks(pandoc.markdown_to_json(body, name)) for name, body in bodies]
+
+
+def test_a_note_too_deep_is_an_error_on_that_note_alone():
+    parsed = pandoc.parse_notes([("fine.md", "Fine."), ("deep.md", "> " * 300 + "x"),
+                                 ("after.md", "After.")], processes=1)
+    assert isinstance(parsed[1], ExportError) and str(parsed[1]).startswith("deep.md: nesting")
+    assert blocks(parsed[0])[0]["t"] == "Para" and blocks(parsed[2])[0]["t"] == "Para"
+
+
+def note(name: str, body: str) -> Note:
+    return Note(path=Path(name), rel=PurePosixPath(name), meta={}, body=body)
+
+
+def test_parses_come_from_the_cache_the_second_time(tmp_path, monkeypatch):
+    calls = []
+    real = pandoc.parse_notes
+
+    def counting(bodies, processes=1):
+        calls.append([name for name, _ in bodies])
+        return real(bodies, processes)
+
+    monkeypatch.setattr(pandoc, "parse_notes", counting)
+    notes = [note("a.md", "# A\n\nText."), note("b.md", "Other.")]
+    first = reader.ParsedNotes(Cache(tmp_path))
+    first.parse(notes)
+    second = reader.ParsedNotes(Cache(tmp_path))
+    second.parse([*notes, note("c.md", "New.")])
+    assert calls == [["a.md", "b.md"], ["c.md"]]
+    assert second.json(notes[0]) == first.json(notes[0])
+    edited = note("a.md", "# A\n\nText, edited.")
+    second.parse([edited])  # same name, new body: parsed again
+    assert calls[-1] == ["a.md"] and "edited" in reader.ParsedNotes(Cache(tmp_path)).json(edited)
