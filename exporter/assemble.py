@@ -1,32 +1,87 @@
-"""Join the notes' Docs into one: a chapter per note, ids prefixed so they never clash."""
+"""Make each note a part of the book: its title, its chapter anchor, ids prefixed so that
+they never clash; and join the filtered parts into one document."""
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import panflute as pf
 
+from filters import walk
 from filters.blocks import take_block_ids
 
 from .model import Note
+from .reader import take_header_lines
 from .vault import normalise
 
 
 @dataclass
-class Chapter:
-    """A parsed note on its way into the book."""
+class Outline:
+    """What the rest of the guide needs to know of a note before any filter runs."""
 
-    note: Note
-    doc: pf.Doc
-    title: list[pf.Element]
-    anchor: str  # id of the chapter's start
+    rel: str
+    start: str  # id of the element where the note starts (its chapter heading)
+    title: list = field(default_factory=list)  # the title's inlines, as pandoc JSON
+    header: dict = field(default_factory=dict)  # {"source": inlines JSON, "tags": ...}
+    headings: dict[str, str] = field(default_factory=dict)  # normalised text -> id
+    blocks: dict[str, str] = field(default_factory=dict)  # ^block-id -> anchor id
+
+    @property
+    def title_text(self) -> str:
+        return pf.stringify(pf.Plain(*inlines(self.title)))
+
+    def header_inlines(self, key: str) -> list[pf.Element]:
+        return inlines(self.header.get(key, []))
+
+
+def inlines(data: list) -> list[pf.Element]:
+    """Inlines from their pandoc JSON."""
+    return json.loads(json.dumps(data), object_hook=pf.elements.from_json)
 
 
 def slugify(text: str) -> str:
     """An ASCII id fragment: 'Grant’s Book (1997)' -> 'grants-book-1997'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "note"
+
+
+def anchors_for(notes: list[Note]) -> list[str]:
+    """A unique id for each note's chapter, from its file name."""
+    used: set[str] = set()
+    anchors = []
+    for note in notes:
+        anchor = base = slugify(note.name)
+        counter = 1
+        while anchor in used:
+            counter += 1
+            anchor = f"{base}-{counter}"
+        used.add(anchor)
+        anchors.append(anchor)
+    return anchors
+
+
+def prepare(note: Note, doc: pf.Doc, anchor: str, own_chapter: bool) -> Outline:
+    """Make the note's Doc a part of the book, and outline it.
+
+    Takes its title and its header lines out, prefixes its ids with `anchor`, anchors its
+    ^block-ids; with `own_chapter` its headings move down a level under a chapter heading
+    with its title, else its first heading (or an empty Div) marks where it starts.
+    """
+    title = take_title(note, doc)
+    header = take_header_lines(doc)
+    outline = Outline(str(note.rel), anchor, title=[e.to_json() for e in title],
+                      header={k: [e.to_json() for e in v] for k, v in header.items()})
+    prefix_ids(note, doc, anchor, outline)
+    if own_chapter:
+        shift_headings(doc, to_level=2)
+        doc.content.insert(0, pf.Header(*title, level=1, identifier=anchor, classes=["chapter"]))
+    elif doc.content and isinstance(doc.content[0], pf.Header) and doc.content[0].identifier:
+        outline.start = doc.content[0].identifier
+    else:  # an empty Div before a first heading would sit alone on a page of its own
+        doc.content.insert(0, pf.Div(identifier=anchor, classes=["note-start"]))
+    return outline
 
 
 def take_title(note: Note, doc: pf.Doc) -> list[pf.Element]:
@@ -50,79 +105,31 @@ def words(text: str) -> list[pf.Element]:
     return [x for w in parts for x in (w, pf.Space())][:-1]
 
 
-def chapters_of(notes: list[Note], docs: list[pf.Doc]) -> list[Chapter]:
-    """Title and a unique anchor id for every note."""
-    used: set[str] = set()
-    chapters = []
-    for note, doc in zip(notes, docs, strict=True):
-        anchor = base = slugify(note.name)
-        counter = 1
-        while anchor in used:
-            counter += 1
-            anchor = f"{base}-{counter}"
-        used.add(anchor)
-        chapters.append(Chapter(note, doc, take_title(note, doc), anchor))
-    return chapters
-
-
-def assemble(chapters: list[Chapter], one_chapter_per_note: bool) -> pf.Doc:
-    """One Doc: each note's blocks with prefixed ids, under its own H1 when there are several.
-
-    Sets `doc.headings` {(note rel, normalised heading text): id} and `doc.anchors`
-    {note rel: id} for the cross-reference filters.
-    """
-    book = pf.Doc(api_version=(1, 23, 1))
-    book.headings, book.anchors, book.blocks = {}, {}, {}
-    for chapter in chapters:
-        prefix_ids(chapter, book.headings, book.blocks)
-        book.anchors[str(chapter.note.rel)] = chapter.anchor
-        if one_chapter_per_note:
-            shift_headings(chapter.doc, to_level=2)
-            book.content.append(pf.Header(*chapter.title, level=1, identifier=chapter.anchor,
-                                          classes=["chapter"]))
-        else:
-            mark_start(chapter, book)
-        book.content.extend(chapter.doc.content)
-    return book
-
-
-def mark_start(chapter: Chapter, book: pf.Doc) -> None:
-    """A note without its own chapter heading: its first heading stands for it, else a Div.
-
-    (An empty Div before the first heading would sit alone on a page of its own.)
-    """
-    first = chapter.doc.content[0] if chapter.doc.content else None
-    if isinstance(first, pf.Header) and first.identifier:
-        book.anchors[str(chapter.note.rel)] = first.identifier
-    else:
-        book.content.append(pf.Div(identifier=chapter.anchor, classes=["note-start"]))
-
-
-def prefix_ids(chapter: Chapter, headings: dict, blocks: dict) -> None:
+def prefix_ids(note: Note, doc: pf.Doc, anchor: str, outline: Outline) -> None:
     """Prefix the note's ids with its anchor, anchor its ^block-ids, and mark its links and
-    images with the note they are in."""
-    rel = str(chapter.note.rel)
-    prefix = chapter.anchor + "--"
+    images with the note they are in; the outline gets its headings and block ids."""
+    rel = str(note.rel)
+    prefix = anchor + "--"
 
     def visit(elem, doc):
         if isinstance(elem, (pf.Header, pf.Div, pf.Span, pf.Code, pf.CodeBlock, pf.Image, pf.Link,
                              pf.Table)) and getattr(elem, "identifier", ""):
             elem.identifier = prefix + elem.identifier
         if isinstance(elem, pf.Header):
-            headings.setdefault((rel, normalise(pf.stringify(elem))), elem.identifier)
+            outline.headings.setdefault(normalise(pf.stringify(elem)), elem.identifier)
         if isinstance(elem, (pf.Link, pf.Image)):
             elem.attributes["note"] = rel  # the filters resolve targets from this note
             if (isinstance(elem, pf.Link) and "wikilink" not in elem.classes
                     and elem.url.startswith("#") and len(elem.url) > 1):
                 elem.url = "#" + prefix + elem.url[1:]
 
-    chapter.doc.walk(visit)
+    walk(doc, visit, doc)
 
     def block_anchor(block_id: str) -> str:
-        blocks[(rel, block_id)] = prefix + block_id
+        outline.blocks[block_id] = prefix + block_id
         return prefix + block_id
 
-    chapter.doc.content = take_block_ids(list(chapter.doc.content), block_anchor)
+    doc.content = take_block_ids(list(doc.content), block_anchor)
 
 
 def shift_headings(doc: pf.Doc, to_level: int) -> None:
@@ -136,4 +143,6 @@ def shift_headings(doc: pf.Doc, to_level: int) -> None:
         if isinstance(elem, pf.Header):
             elem.level = min(6, elem.level + shift)
 
-    doc.walk(visit)
+    walk(doc, visit, doc)
+
+

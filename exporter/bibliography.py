@@ -2,20 +2,22 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import panflute as pf
 
-from .assemble import Chapter, slugify
+from .assemble import slugify
+from .model import Note
 
 YEAR_IN_TITLE = re.compile(r"\s*\((\d{4})\)\s*$")
 
 
-def reference_for(chapter: Chapter, title: str, source: str | None = None) -> dict | None:
+def reference_for(note: Note, title: str, source: str | None = None) -> dict | None:
     """The CSL-JSON book a note cites, from its front matter; None without an author.
 
     `source` is the URL of the note's `SOURCE:` header line, when it has one.
     """
-    meta = {**({"source": source} if source else {}), **chapter.note.meta}
+    meta = {**({"source": source} if source else {}), **note.meta}
     author = meta.get("author")
     if not author and not meta.get("cite"):
         return None
@@ -30,9 +32,9 @@ def reference_for(chapter: Chapter, title: str, source: str | None = None) -> di
         reference["author"] = [person(name) for name in as_list(author)]
     if year:
         reference["issued"] = {"date-parts": [[str(year)]]}
-    for field, csl in (("source", "URL"), ("publisher", "publisher"), ("pages", "number-of-pages")):
-        if meta.get(field):
-            reference[csl] = str(meta[field])
+    for key, csl in (("source", "URL"), ("publisher", "publisher"), ("pages", "number-of-pages")):
+        if meta.get(key):
+            reference[csl] = str(meta[key])
     return reference
 
 
@@ -66,23 +68,35 @@ def book_pages(meta: dict) -> int:
         return 0
 
 
-def attach(doc, chapters: list[Chapter], titles: list[str], sources: list[str | None]) -> None:
-    """Give the Doc its references and tell the page-citations filter which note cites what."""
-    references: dict[str, dict] = {}
-    doc.citekeys, doc.book_lengths = {}, {}
-    for chapter, title, source in zip(chapters, titles, sources, strict=True):
-        reference = reference_for(chapter, title, source)
+@dataclass
+class Books:
+    """The books the notes cite: CSL-JSON references, and which note cites which."""
+
+    references: dict[str, dict] = field(default_factory=dict)  # by citekey
+    citekeys: dict[str, str] = field(default_factory=dict)  # note rel -> citekey
+    lengths: dict[str, int] = field(default_factory=dict)  # citekey -> pages of the book
+
+
+def books(notes: list[Note], titles: list[str], sources: list[str | None]) -> Books:
+    """The book of each note that has one (its front matter names an author)."""
+    found = Books()
+    for note, title, source in zip(notes, titles, sources, strict=True):
+        reference = reference_for(note, title, source)
         if reference is None:
             continue
-        references.setdefault(reference["id"], reference)
-        doc.citekeys[str(chapter.note.rel)] = reference["id"]
-        doc.book_lengths[reference["id"]] = book_pages(chapter.note.meta)
-    doc.note_starts = {anchor: rel for rel, anchor in doc.anchors.items()}
-    doc.first_note = str(chapters[0].note.rel)
-    if references:
-        doc.metadata["references"] = list(references.values())
-        doc.metadata["link-citations"] = True
-        doc.metadata["reference-section-title"] = "References"
-        if getattr(doc, "short_citations", False):  # no Cite left: list the books anyway
-            doc.metadata["nocite"] = pf.MetaInlines(*[
-                pf.Cite(pf.Str(f"@{key}"), citations=[pf.Citation(key)]) for key in references])
+        found.references.setdefault(reference["id"], reference)
+        found.citekeys[str(note.rel)] = reference["id"]
+        found.lengths[reference["id"]] = book_pages(note.meta)
+    return found
+
+
+def attach(doc: pf.Doc, found: Books) -> None:
+    """Give the Doc's metadata the references, for citeproc, and a References section."""
+    if not found.references:
+        return
+    doc.metadata["references"] = list(found.references.values())
+    doc.metadata["link-citations"] = True
+    doc.metadata["reference-section-title"] = "References"
+    if getattr(doc, "short_citations", False):  # no Cite left: list the books anyway
+        doc.metadata["nocite"] = pf.MetaInlines(*[
+            pf.Cite(pf.Str(f"@{key}"), citations=[pf.Citation(key)]) for key in found.references])

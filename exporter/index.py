@@ -8,7 +8,7 @@ from itertools import groupby
 import panflute as pf
 
 from .assemble import words
-from .vault import normalise, note_aliases
+from .vault import Vault, normalise, note_aliases
 
 
 @dataclass
@@ -38,27 +38,32 @@ def sort_key(text: str) -> str:
     return "".join(c for c in plain if not unicodedata.combining(c)).casefold().lstrip("\"'‘“(")
 
 
-def build(doc: pf.Doc, grouped: bool = True) -> list[Entry]:
-    """Entries for every concept and cross-reference target, plus 'see' entries for aliases."""
+def build(occurrences: list[tuple[str, str, str]], anchors: dict[str, str],
+          vault: Vault | None, grouped: bool = True) -> list[Entry]:
+    """Entries for every concept and cross-reference target, plus 'see' entries for aliases.
+
+    `occurrences`: (target, id, text shown) in document order, from the index_terms filter;
+    `anchors`: {note rel: id of its chapter}.
+    """
     entries: dict[str, Entry] = {}
     shown_as: dict[str, set[str]] = {}
-    for target, anchor, shown in getattr(doc, "index_occurrences", []):
+    for target, anchor, shown in occurrences:
         folder, _, name = target.rpartition("/")
         entry = entries.setdefault(normalise(target), Entry(
             name=name, target=target, group=folder if grouped else "",
-            chapter=getattr(doc, "anchors", {}).get(target + ".md")))
+            chapter=anchors.get(target + ".md")))
         entry.occurrences.append(anchor)
         if shown:
             shown_as.setdefault(normalise(target), set()).add(" ".join(shown.split()))
-    see = see_entries(doc, entries, shown_as)
+    see = see_entries(vault, entries, shown_as)
     return sorted([*entries.values(), *see], key=lambda e: (e.group.casefold(), e.sort_key))
 
 
-def see_entries(doc, entries: dict[str, Entry], shown_as: dict[str, set[str]]) -> list[Entry]:
+def see_entries(vault: Vault | None, entries: dict[str, Entry],
+                shown_as: dict[str, set[str]]) -> list[Entry]:
     """'Alias, see Name' for front-matter aliases and for link texts that are other words."""
     names = {sort_key(e.name) for e in entries.values()}
     found: dict[str, Entry] = {}
-    vault = getattr(doc, "vault", None)
     for key, entry in entries.items():
         note = vault.note_at(entry.target + ".md") if vault and entry.chapter else None
         aliases = set(note_aliases(note)) if note else set()

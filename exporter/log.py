@@ -19,6 +19,10 @@ class Warnings:
         if text not in self.messages:
             self.messages.append(text)
 
+    def extend(self, messages: list[str]) -> None:
+        """Add warnings made elsewhere (in a worker process), without repeats."""
+        self.messages.extend(m for m in messages if m not in self.messages)
+
     def check_strict(self) -> None:
         """Under --strict any warning fails the export before anything is written."""
         if self.strict and self.messages:

@@ -36,6 +36,7 @@ MAX_JSON_DEPTH = 250
 # Many notes parse in one pandoc process (a process costs about 70 ms to start): a custom
 # reader parses each note of the bundle on its own and gives back one Div per note.
 NOTES_READER = Path(__file__).with_name("notes_reader.lua")
+API_VERSION = (1, 23, 1)  # of the JSON AST that pandoc 3 reads and writes
 BATCH_SECONDS_PER_MB = 20  # on top of PARSE_SECONDS; pandoc reads about 0.5 MB a second
 TOO_DEEP = "nesting too deep to export (quotes nested more than about 120 levels, lists about 80)"
 
@@ -154,9 +155,10 @@ def json_depth(value) -> int:
     return deepest
 
 
-def write(doc: pf.Doc, to: str, args: list[str], what: str) -> str:
-    """Write the filtered Doc with pandoc; returns stdout (empty when `-o` is among args)."""
-    return run(["--from", "json", "--to", to, *citeproc(doc), *args], dump(doc), what)
+def write(doc: pf.Doc, to: str, args: list[str], what: str, parts: list[str] = ()) -> str:
+    """Write the filtered Doc, its blocks after `parts` (see dump), with pandoc; returns
+    stdout (empty when `-o` is among args)."""
+    return run(["--from", "json", "--to", to, *citeproc(doc), *args], dump(doc, parts), what)
 
 
 def citeproc(doc: pf.Doc) -> list[str]:
@@ -167,6 +169,13 @@ def citeproc(doc: pf.Doc) -> list[str]:
     return ["--citeproc", *([f"--csl={csl}"] if csl else [])]
 
 
-def dump(doc: pf.Doc) -> str:
-    """The Doc as pandoc JSON."""
-    return json.dumps(doc.to_json(), ensure_ascii=False)
+def dump(doc: pf.Doc, parts: list[str] = ()) -> str:
+    """The Doc as pandoc JSON; `parts` are blocks in JSON (lists without their brackets)
+    that go before the Doc's own, joined as text rather than loaded."""
+    if not parts:
+        return json.dumps(doc.to_json(), ensure_ascii=False)
+    data = doc.to_json()
+    own = json.dumps(data.pop("blocks"), ensure_ascii=False)[1:-1]
+    head = json.dumps(data, ensure_ascii=False)[:-1]  # without its closing brace
+    blocks = ",".join(part for part in [*parts, own] if part)
+    return f'{head},"blocks":[{blocks}]}}'

@@ -1,22 +1,23 @@
-"""The export, stage by stage: scan, select, parse, assemble, filter, write."""
+"""The export, stage by stage: scan, select, parse, outline, filter, write."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import cached_property
+from pathlib import Path, PurePosixPath
 
 import panflute as pf
 
-import filters
+from filters import index_terms
 
-from . import bibliography, index, reader
-from .assemble import Chapter, assemble, chapters_of, slugify
+from . import bibliography, index, pandoc, per_note, reader
+from .assemble import Outline, anchors_for, slugify
 from .book import book_author, book_title, select_notes
 from .cache import Cache
 from .config import EXTENSIONS, Options, VaultConfig, load_vault_config
 from .errors import ExportError, time_limit
 from .index import Entry
 from .log import Warnings
-from .model import Book
+from .model import Book, Note
 from .render import atomic_output, epub, html, latex, pdf
 from .vault import Vault, scan
 
@@ -34,12 +35,28 @@ class Result:
 
 @dataclass
 class Guide:
-    """A guide ready to write: its filtered Doc, its Book, the warnings so far."""
+    """A guide ready to write: its notes filtered, its metadata, index and contents."""
 
-    doc: pf.Doc
+    meta: pf.Doc  # the guide's metadata (and options the writers read); blocks go after parts
+    parts: list[str]  # each note's filtered blocks, as pandoc JSON (see pandoc.dump)
     book: Book
     warnings: Warnings
     index: list[Entry]
+    contents: list[dict]  # the headings the contents list: level, id, text
+    chapter_pages: dict[str, list[int]]  # book pages each chapter cites, by its id
+    images: list[PurePosixPath]
+    context: per_note.Context
+
+    @cached_property
+    def doc(self) -> pf.Doc:
+        """The whole guide as one panflute Doc, for the handout, which rearranges it."""
+        doc = pandoc.load(pandoc.dump(self.meta, self.parts), "the guide")
+        doc.format, doc.vault = self.meta.format, self.context.vault
+        doc.csl, doc.short_citations = self.meta.csl, self.meta.short_citations
+        doc.chapter_pages = self.chapter_pages
+        doc.note_starts = {anchor: rel for rel, anchor in self.context.anchors.items()}
+        doc.first_note = str(self.book.notes[0].rel)
+        return doc
 
 
 def export(options: Options) -> Result:
@@ -54,36 +71,65 @@ def export(options: Options) -> Result:
 
 
 def build(options: Options) -> Guide:
-    """Read, parse, assemble and filter: everything but writing."""
+    """Read, parse, outline and filter the notes: everything but writing."""
     warnings = Warnings(strict=options.strict)
     vault, config = read_vault(options, warnings)
     selected = select_notes(vault, config, options.source if options.source.is_file() else None)
     if not selected:
         raise ExportError("no notes to export", vault.root)
 
-    notes = reader.ParsedNotes(Cache(options.cache_folder), options.processes)
-    notes.parse(selected)
-    docs = [notes.doc(note) for note in selected]
-    chapters = chapters_of(selected, docs)  # takes each note's title H1 first
-    headers = [reader.take_header_lines(d) for d in docs]
-    doc = assemble(chapters, one_chapter_per_note=len(chapters) > 1)
-    book = make_book(options, config, chapters, headers, vault.root)
+    cache = Cache(options.cache_folder)
+    parsed = reader.ParsedNotes(cache, options.processes)
+    parsed.parse(selected)
+    own_chapter = len(selected) > 1
+    prefixes = anchors_for(selected)
+    outlines = per_note.outline_all(selected, prefixes, parsed, own_chapter, cache,
+                                    options.processes)
+    sources = [note_source(note, outline) for note, outline in zip(selected, outlines, strict=True)]
+    found = bibliography.books(selected, [o.title_text for o in outlines], sources)
+    book = make_book(options, config, selected, outlines, vault.root)
+    rels = [str(note.rel) for note in selected]
+    context = per_note.Context(
+        format="latex" if options.fmt == "latex" else "html",
+        flags=dict(allow_remote=options.allow_remote, allow_raw_latex=options.allow_raw_latex,
+                   inline_images=options.fmt in ("epub", "html"),  # pandoc is sandboxed
+                   paged=options.fmt == "pdf",  # footnotes at the page foot
+                   short_citations=options.short_citations),
+        own_chapter=own_chapter, vault=vault, parsed=parsed,
+        prefixes=dict(zip(rels, prefixes, strict=True)),
+        outlines=dict(zip(rels, outlines, strict=True)), books=found,
+        index_terms=index_terms.front_matter_terms(vault, rels))
+    filtered = per_note.filter_all(selected, context, cache, options.processes)
 
-    doc.format = "latex" if options.fmt == "latex" else "html"
-    doc.vault, doc.notes, doc.warnings = vault, notes, warnings
-    doc.allow_remote, doc.allow_raw_latex = options.allow_remote, options.allow_raw_latex
-    doc.inline_images = options.fmt in ("epub", "html")  # pandoc is sandboxed: data: URIs
-    doc.csl, doc.short_citations = options.csl, options.short_citations
-    doc.paged = options.fmt == "pdf"  # footnotes at the page foot
-    sources = [first_source([c.note], [h]) for c, h in zip(chapters, headers, strict=True)]
-    bibliography.attach(doc, chapters, [chapter_title(c) for c in chapters], sources)
-    doc = filters.run_chain(doc)
-    for note in sorted({note for note, _ in doc.uncited}):
+    for part in filtered:
+        warnings.extend(part.warnings)
+    for note in sorted({note for part in filtered for note, _ in part.uncited}):
         warnings.warn("page numbers but no book to cite (front matter needs `author`); "
                       "left as written", note)
-    book.tags += [tag for tag in doc.tags if tag not in book.tags]
-    describe(doc, book)
-    return Guide(doc, book, warnings, index.build(doc, grouped=book.index_groups))
+    book.tags = unique([*book.tags, *(tag for part in filtered for tag in part.tags)])
+    meta = metadata(options, book, found)
+    occurrences = [tuple(o) for part in filtered for o in part.occurrences]
+    return Guide(
+        meta=meta, parts=[part.blocks for part in filtered], book=book, warnings=warnings,
+        index=index.build(occurrences, context.anchors, vault, grouped=book.index_groups),
+        contents=[entry for part in filtered for entry in part.contents],
+        chapter_pages={k: v for part in filtered for k, v in part.chapter_pages.items()},
+        images=unique(PurePosixPath(i) for part in filtered for i in part.images),
+        context=context)
+
+
+def metadata(options: Options, book: Book, found: bibliography.Books) -> pf.Doc:
+    """An empty Doc holding the guide's metadata and what the writers read of the options."""
+    meta = pf.Doc(api_version=pandoc.API_VERSION)
+    meta.format = "latex" if options.fmt == "latex" else "html"
+    meta.csl, meta.short_citations = options.csl, options.short_citations
+    bibliography.attach(meta, found)
+    describe(meta, book)
+    return meta
+
+
+def unique(items) -> list:
+    return list(dict.fromkeys(items))
 
 
 def read_vault(options: Options, warnings: Warnings) -> tuple[Vault, VaultConfig]:
@@ -97,16 +143,15 @@ def read_vault(options: Options, warnings: Warnings) -> tuple[Vault, VaultConfig
     return Vault(root, notes, attachments, warnings), load_vault_config(root)
 
 
-def make_book(options: Options, config: VaultConfig, chapters: list[Chapter],
-              headers: list[dict], root: Path) -> Book:
+def make_book(options: Options, config: VaultConfig, notes: list[Note],
+              outlines: list[Outline], root: Path) -> Book:
     """What the title page and the writers need to know about the guide."""
-    notes = [chapter.note for chapter in chapters]
-    titles = [chapter_title(chapter) for chapter in chapters]
+    titles = [outline.title_text for outline in outlines]
     return Book(title=book_title(options, config, notes, titles, root),
                 author=book_author(options, config, notes),
-                source=first_source(notes, headers), notes=notes, root=root,
+                source=first_source(notes, outlines), notes=notes, root=root,
                 paper=options.paper or config.paper or "a4",
-                lang=str(notes[0].meta.get("lang", "en")), tags=header_tags(headers),
+                lang=str(notes[0].meta.get("lang", "en")), tags=header_tags(outlines),
                 index_groups=config.index_groups, theme=options.theme, css=options.css,
                 template=options.template, duplex=options.duplex)
 
@@ -116,29 +161,26 @@ def write(guide: Guide, options: Options, output: Path, result: Result) -> None:
 
     Under --strict a warning raised while writing fails the export before the rename.
     """
-    doc, book, warnings = guide.doc, guide.book, guide.warnings
+    meta, book, warnings = guide.meta, guide.book, guide.warnings
     warnings.check_strict()
     with atomic_output(output) as partial, time_limit(WRITE_SECONDS, f"writing {output.name}"):
         if options.fmt == "pdf":
-            pdf.write_guide(doc, book, guide.index, partial, warnings)
+            pdf.write_guide(guide, partial)
         elif options.fmt == "latex":
             if guide.index:
-                doc.content.append(pf.RawBlock("\\printindex", "latex"))
-            partial.write_text(latex.render(doc, book), encoding="utf-8")
-            latex.copy_images(doc.images, book.root, output.parent)
+                meta.content.append(pf.RawBlock("\\printindex", "latex"))
+            partial.write_text(latex.render(meta, book, guide.parts), encoding="utf-8")
+            latex.copy_images(guide.images, book.root, output.parent)
         else:
-            doc.content.extend(index.to_blocks(guide.index))
+            meta.content.extend(index.to_blocks(guide.index))
             if options.fmt == "epub":
-                epub.write_epub(doc, partial, book.root)
+                epub.write_epub(meta, partial, guide.parts)
             else:
-                partial.write_text(html.render(doc, book, self_contained=True), encoding="utf-8")
+                partial.write_text(html.render(meta, book, guide.parts, self_contained=True),
+                                   encoding="utf-8")
         warnings.check_strict()
     if options.fmt == "latex" and options.compile_tex:
-        result.extra.append(latex.compile_pdf(output, doc.images))
-
-
-def chapter_title(chapter: Chapter) -> str:
-    return pf.stringify(pf.Plain(*chapter.title))
+        result.extra.append(latex.compile_pdf(output, guide.images))
 
 
 def describe(doc: pf.Doc, book: Book) -> None:
@@ -154,24 +196,27 @@ def describe(doc: pf.Doc, book: Book) -> None:
         doc.metadata["description"] = pf.MetaString(f"Study guide. Source: {book.source}")
 
 
-def first_source(notes, headers) -> str | None:
-    """The book's source URL: front matter `source`, else a `SOURCE:` header line's link."""
-    for note, header in zip(notes, headers, strict=True):
-        if note.meta.get("source"):
-            return str(note.meta["source"])
-        links = [e for e in header.get("source", []) if isinstance(e, pf.Link)]
-        if links:
-            return links[0].url
-        if header.get("source"):
-            return pf.stringify(pf.Plain(*header["source"])).strip()
-    return None
+def note_source(note: Note, outline: Outline) -> str | None:
+    """A note's source URL: front matter `source`, else its `SOURCE:` header line's link."""
+    if note.meta.get("source"):
+        return str(note.meta["source"])
+    header = outline.header_inlines("source")
+    links = [e for e in header if isinstance(e, pf.Link)]
+    if links:
+        return links[0].url
+    return pf.stringify(pf.Plain(*header)).strip() if header else None
 
 
-def header_tags(headers) -> list[str]:
+def first_source(notes: list[Note], outlines: list[Outline]) -> str | None:
+    """The book's source URL: the first note's that has one."""
+    return next(filter(None, map(note_source, notes, outlines)), None)
+
+
+def header_tags(outlines: list[Outline]) -> list[str]:
     """Tags listed on `TAGS:` header lines, without '#'."""
     found = []
-    for header in headers:
-        for word in pf.stringify(pf.Plain(*header.get("tags", []))).split():
+    for outline in outlines:
+        for word in pf.stringify(pf.Plain(*outline.header_inlines("tags"))).split():
             tag = word.lstrip("#").strip(",")
             if tag and tag not in found:
                 found.append(tag)

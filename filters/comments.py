@@ -92,7 +92,7 @@ def starts_note(elem) -> bool:
 def warn(doc, message):
     warnings = getattr(doc, "warnings", None)
     if warnings is not None:
-        warnings.warn(message)
+        warnings.warn(message, getattr(doc, "first_note", None))
     else:
         pf.debug(f"warning: {message}")
 

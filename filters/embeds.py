@@ -24,7 +24,7 @@ from filters import comments
 from filters.blocks import find_block
 
 MAX_DEPTH = 10
-MAX_EMBEDS = 1000  # per export: a note embedding another 10 times, 6 deep, is 10^6
+MAX_EMBEDS = 1000  # per note: a note embedding another 10 times, 6 deep, is 10^6
 # Blocks and inlines inside one another, embeds included: panflute's walk() and the
 # filters recurse about 4 Python frames a level, and the stack ends near 1,000.
 MAX_NESTING = 130
@@ -41,6 +41,7 @@ MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif"
 def prepare(doc):
     doc.embeds_left = MAX_EMBEDS
     doc.images = []
+    doc.embedded = []  # the notes whose text the document now holds
 
 
 def action(elem, doc):
@@ -110,9 +111,10 @@ def embed_note(link, doc, chain, depth):
         warn(doc, f"![[{target}]]: embeds nested deeper than {MAX_DEPTH}", source)
         return notice(f"(embed of {target} omitted: nested deeper than {MAX_DEPTH})")
     if doc.embeds_left <= 0:
-        warn(doc, f"![[{target}]]: more than {MAX_EMBEDS} embeds in one export", source)
+        warn(doc, f"![[{target}]]: more than {MAX_EMBEDS} embeds in one note", source)
         return notice(f"(embed of {target} omitted: more than {MAX_EMBEDS} embeds)")
     doc.embeds_left -= 1
+    doc.embedded.append(str(note.rel))
     blocks = select(without_comments(doc.notes.doc(note)), fragment)
     if blocks is None:
         warn(doc, f"![[{target}]]: {note.name} has no {fragment!r}", source)

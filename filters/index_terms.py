@@ -1,9 +1,10 @@
 """Mark every occurrence of a concept for the index of concepts.
 
 Each cross-reference and concept (they carry `data-target`, from the wikilinks filter)
-gets an id `idx-N`; so does each Span `index-term` this filter wraps around a term that
-a note lists in its front-matter `index:`. doc.index_occurrences keeps (target, id, text)
-in document order; exporter/index.py turns them into entries once pages are known.
+gets an id `idx-N` (after doc.id_prefix, when set); so does each Span `index-term` this
+filter wraps around a term that a note lists in its front-matter `index:`.
+doc.index_occurrences keeps (target, id, text) in document order; exporter/index.py turns
+them into entries once pages are known.
 LaTeX gets an \\index{} beside each occurrence instead.
 """
 from __future__ import annotations
@@ -17,7 +18,9 @@ from exporter.vault import normalise
 
 def prepare(doc):
     doc.index_occurrences = []
-    doc.index_terms = front_matter_terms(doc)
+    if getattr(doc, "index_terms", None) is None:  # the pipeline computes them once a run
+        doc.index_terms = front_matter_terms(getattr(doc, "vault", None),
+                                             getattr(doc, "anchors", {}))
 
 
 def action(elem, doc):
@@ -33,7 +36,8 @@ def mark(elem, target, doc):
 
     The text it shows is kept as a possible alias, unless it names a part of the note.
     """
-    elem.identifier = elem.identifier or f"idx-{len(doc.index_occurrences) + 1}"
+    prefix = getattr(doc, "id_prefix", "")  # the note's, in a guide of several notes
+    elem.identifier = elem.identifier or f"{prefix}idx-{len(doc.index_occurrences) + 1}"
     shown = "" if "part" in elem.attributes else pf.stringify(elem)
     doc.index_occurrences.append((target, elem.identifier, shown))
     if doc.format == "latex":
@@ -42,11 +46,10 @@ def mark(elem, target, doc):
     return elem
 
 
-def front_matter_terms(doc) -> list[list[str]]:
-    """The `index:` terms of the notes in the export, each as its words, longest first."""
-    vault = getattr(doc, "vault", None)
+def front_matter_terms(vault, rels) -> list[list[str]]:
+    """The `index:` terms of these notes of the vault, each as its words, longest first."""
     terms = set()
-    for rel in getattr(doc, "anchors", {}):
+    for rel in rels:
         note = vault.note_at(rel) if vault else None
         listed = note.meta.get("index", []) if note else []
         for term in [listed] if isinstance(listed, str) else listed:

@@ -405,7 +405,7 @@ def test_embed_fan_out_stops_at_a_budget_and_says_so(tmp_path, fmt):
     started = time.monotonic()
     result = export(tmp_path, fmt, output=tmp_path / "out" / f"x.{EXTENSIONS[fmt]}")
     assert time.monotonic() - started < 60
-    assert "n5.md: ![[n6]]: more than 1000 embeds in one export" in result.warnings
+    assert "n5.md: ![[n6]]: more than 1000 embeds in one note" in result.warnings
 
 
 def test_a_pandoc_parse_that_runs_too_long_is_cut_short(tmp_path, monkeypatch):
@@ -528,6 +528,6 @@ def test_pandoc_packages_nothing_from_outside_even_past_the_filters(tmp_path):
                          pf.RawInline('<img src="../secret.png"/>', "html")),
                  api_version=(1, 23, 1))
     doc.metadata["title"] = pf.MetaString("T")
-    epub.write_epub(doc, tmp_path / "x.epub", tmp_path / "vault")
+    epub.write_epub(doc, tmp_path / "x.epub")
     with zipfile.ZipFile(tmp_path / "x.epub") as book:
         assert all(SECRET_PNG not in book.read(name) for name in book.namelist())

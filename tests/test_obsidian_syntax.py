@@ -82,7 +82,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("construct", EXPECTED)
 def test_construct_in_html(html, construct):
-    without_index_ids = re.sub(r' id="idx-\d+"', "", html[0])  # ids the index links to
+    without_index_ids = re.sub(r' id="[\w-]*idx-\d+"', "", html[0])  # ids the index links to
     assert EXPECTED[construct] in without_index_ids
 
 

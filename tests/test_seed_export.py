@@ -115,7 +115,7 @@ def test_callouts_print_as_titled_boxes_and_links_as_text(tmp_path):
     html = export(SEEDS, "html", output=tmp_path / "g.html").output.read_text()
     assert html.count('class="callout callout-note"') == SEED_NOTE.read_text().count("> [!note]")
     assert '<div class="callout-title">\n<p>Note</p>' in html
-    assert re.search('<span id="idx-\\d+" class="concept" '
+    assert re.search('<span id="[\\w-]*idx-\\d+" class="concept" '
                      'data-target="People &amp; Organizations/Trotsky">Trotsky</span>', html)
     assert "wikilink" not in html and "[[" not in html
 

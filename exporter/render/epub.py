@@ -9,7 +9,7 @@ from .. import pandoc
 from . import template_text
 
 
-def write_epub(doc: pf.Doc, target: Path, root: Path) -> None:
+def write_epub(doc: pf.Doc, target: Path, parts: list[str] = ()) -> None:
     """pandoc runs sandboxed: the images are data: URIs already (the embeds filter made
     them), and the styles go in as header-includes, since --css files are out of its reach."""
     css = template_text("epub.css") + template_text("callouts.css")
@@ -17,4 +17,4 @@ def write_epub(doc: pf.Doc, target: Path, root: Path) -> None:
                                                                 "html"))
     pandoc.write(doc, "epub3", [
         "--output", str(target), "--toc", "--toc-depth=2", "--split-level=1", "--mathml",
-    ], "EPUB writer")
+    ], "EPUB writer", parts)

@@ -13,7 +13,7 @@ PAGE_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5"}
 TEMPLATE_FILES = jinja2.Environment(autoescape=True, loader=jinja2.FileSystemLoader(TEMPLATES))
 
 
-def render(doc: pf.Doc, book: Book, self_contained: bool = False) -> str:
+def render(doc: pf.Doc, book: Book, parts: list[str] = (), self_contained: bool = False) -> str:
     """The whole guide as one standalone HTML page: title page, contents, body, index.
 
     Images stay vault-relative links, unless `self_contained` (an HTML file to be read on
@@ -21,16 +21,17 @@ def render(doc: pf.Doc, book: Book, self_contained: bool = False) -> str:
     """
     doc.metadata["title-page"] = pf.MetaBlocks(pf.RawBlock(title_page(book), "html"))
     embedding = ["--embed-resources", f"--resource-path={book.root}"] if self_contained else []
-    return render_body(doc, book, ["--toc", "--toc-depth=2", *embedding])
+    return render_body(doc, book, ["--toc", "--toc-depth=2", *embedding], parts)
 
 
-def render_body(doc: pf.Doc, book: Book, extra: list[str] = ()) -> str:
-    """The guide's body as an HTML document for WeasyPrint (no title page, no contents)."""
+def render_body(doc: pf.Doc, book: Book, extra: list[str] = (), parts: list[str] = ()) -> str:
+    """The guide's body as an HTML document for WeasyPrint (no title page, no contents):
+    the blocks of `parts`, then the Doc's own."""
     doc.metadata["styles"] = pf.MetaBlocks(pf.RawBlock(styles(book), "html"))
     template = book.template or TEMPLATES / "guide.html"
     return pandoc.write(doc, "html5", [
         "--standalone", f"--template={template}", "--wrap=none", *extra,
-    ], "HTML writer")
+    ], "HTML writer", parts)
 
 
 def render_front(book: Book, toc: list[dict]) -> str:

@@ -19,8 +19,9 @@ PAPERS = {"a4": "a4", "letter": "letter", "a5": "a5"}
 COMPILE_SECONDS = 300
 
 
-def render(doc: pf.Doc, book: Book) -> str:
-    """The guide as a standalone .tex source for xelatex or lualatex."""
+def render(doc: pf.Doc, book: Book, parts: list[str] = ()) -> str:
+    """The guide (the blocks of `parts`, then the Doc's own) as a standalone .tex source
+    for xelatex or lualatex."""
     if book.source:
         doc.metadata["date"] = pf.MetaInlines(
             pf.Str("Source:"), pf.Space(), pf.Link(pf.Str(book.source), url=book.source))
@@ -30,7 +31,7 @@ def render(doc: pf.Doc, book: Book) -> str:
         "--variable=documentclass:report", f"--variable=papersize:{PAPERS[book.paper]}",
         "--variable=geometry:margin=25mm", "--variable=colorlinks:true",
         "--variable=linkcolor:blue!40!black", "--variable=urlcolor:blue!40!black",
-    ], "LaTeX writer")
+    ], "LaTeX writer", parts)
 
 
 def copy_images(images: list[PurePosixPath], root: Path, folder: Path) -> None:

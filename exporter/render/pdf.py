@@ -7,14 +7,11 @@ from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 import font_caladea
-import panflute as pf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from ..index import Entry
 from ..log import Warnings
-from ..model import Book
 from . import TEMPLATES, html
 
 FONT_DIR = Path(font_caladea.__file__).resolve().parent / "files"
@@ -63,16 +60,16 @@ def layout(html: str, base: Path, warnings: Warnings) -> weasyprint.Document:
             stylesheets=[fonts_sheet], font_config=fonts, presentational_hints=True)
 
 
-def write_guide(doc, book: Book, entries: list[Entry], target: Path,
-                warnings: Warnings) -> None:
+def write_guide(guide, target: Path) -> None:
     """The study guide: body laid out first, numbered from 1; then the index, whose page
     numbers are where the occurrences landed; then title page and contents (roman), whose
     numbers are where the headings landed. The three are joined into one PDF.
 
     With --duplex, blank pages make the body and the index open on a right-hand page.
     """
+    book, warnings, entries = guide.book, guide.warnings, guide.index
     blank = layout(BLANK_PAGE, book.root, warnings).pages if book.duplex else []
-    body = layout(html.render_body(doc, book), book.root, warnings)
+    body = layout(html.render_body(guide.meta, book, parts=guide.parts), book.root, warnings)
     body_pages = body.pages + blank * (len(body.pages) % 2)
     pages = anchor_pages(body)
     parts = [body_pages]
@@ -81,7 +78,7 @@ def write_guide(doc, book: Book, entries: list[Entry], target: Path,
                            book.root, warnings)
         pages.update(anchor_pages(index_doc, offset=len(body_pages)))
         parts.append(index_doc.pages)
-    front = layout(html.render_front(book, contents(doc, pages)), book.root, warnings)
+    front = layout(html.render_front(book, contents(guide.contents, pages)), book.root, warnings)
     front_pages = front.pages + blank * (len(front.pages) % 2)
     body.copy([page for part in [front_pages, *parts] for page in part]).write_pdf(target)
 
@@ -96,31 +93,11 @@ def anchor_pages(document: weasyprint.Document, offset: int = 0) -> dict[str, in
             for name in page.anchors}
 
 
-def contents(doc, pages: dict[str, int]) -> list[dict]:
-    """The contents: chapters and sections (not embedded copies), References, Index."""
-    entries = []
-
-    def visit(elem, _):
-        if isinstance(elem, pf.Header) and elem.level <= 2 and "unlisted" not in elem.classes:
-            entries.append(dict(level=elem.level, id=elem.identifier, text=plain_text(elem)))
-    doc.walk(visit)
-    entries += [dict(level=1, id="bibliography", text="References"),
-                dict(level=1, id="index", text="Index")]
+def contents(headings: list[dict], pages: dict[str, int]) -> list[dict]:
+    """The contents: the chapters and sections, References, Index, with their pages."""
+    entries = [*headings, dict(level=1, id="bibliography", text="References"),
+               dict(level=1, id="index", text="Index")]
     return [dict(entry, page=pages[entry["id"]]) for entry in entries if entry["id"] in pages]
-
-
-def plain_text(elem) -> str:
-    """A heading as the contents show it: curly quotes kept, footnotes left out."""
-    if isinstance(elem, pf.Quoted):
-        left, right = ("‘", "’") if elem.quote_type == "SingleQuote" else ("“", "”")
-        return left + "".join(plain_text(e) for e in elem.content) + right
-    if isinstance(elem, (pf.Str, pf.Code, pf.Math)):
-        return elem.text
-    if isinstance(elem, (pf.Space, pf.SoftBreak, pf.LineBreak)):
-        return " "
-    if isinstance(elem, pf.Note):
-        return ""
-    return "".join(plain_text(e) for e in getattr(elem, "content", []))
 
 
 # WeasyPrint notices about this machine's libraries, not about the notes.
