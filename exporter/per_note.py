@@ -67,6 +67,7 @@ class Filtered:
     tags: list[str] = field(default_factory=list)
     chapter_pages: dict[str, list[int]] = field(default_factory=dict)  # chapter id -> pages
     uncited: list = field(default_factory=list)  # (note, locator) with no book to cite
+    cited: list[str] = field(default_factory=list)  # the citekeys it cites
     images: list[str] = field(default_factory=list)  # vault paths of the images it shows
     contents: list[dict] = field(default_factory=list)  # its headings, for the contents
     warnings: list[str] = field(default_factory=list)
@@ -140,7 +141,7 @@ def filtered_doc(note: Note, context: Context, warnings: Warnings) -> Filtered:
     return Filtered(
         blocks=json.dumps(doc.to_json()["blocks"], ensure_ascii=False)[1:-1],
         occurrences=doc.index_occurrences, tags=doc.tags, chapter_pages=doc.chapter_pages,
-        uncited=doc.uncited, images=[str(image) for image in doc.images],
+        uncited=doc.uncited, cited=doc.cited, images=[str(image) for image in doc.images],
         contents=contents(doc), warnings=warnings.messages, embedded=doc.embedded)
 
 

@@ -18,7 +18,7 @@ from .errors import ExportError, time_limit
 from .index import Entry
 from .log import Warnings
 from .model import Book, Note
-from .render import atomic_output, epub, html, latex, pdf
+from .render import atomic_output, epub, html, latex
 from .vault import Vault, scan
 
 WRITE_SECONDS = 600  # pandoc's writers and WeasyPrint's layout, together
@@ -44,6 +44,7 @@ class Guide:
     index: list[Entry]
     contents: list[dict]  # the headings the contents list: level, id, text
     chapter_pages: dict[str, list[int]]  # book pages each chapter cites, by its id
+    cited: list[str]  # the citekeys of the books the guide cites
     images: list[PurePosixPath]
     context: per_note.Context
 
@@ -114,6 +115,7 @@ def build(options: Options) -> Guide:
         index=index.build(occurrences, context.anchors, vault, grouped=book.index_groups),
         contents=[entry for part in filtered for entry in part.contents],
         chapter_pages={k: v for part in filtered for k, v in part.chapter_pages.items()},
+        cited=unique(key for part in filtered for key in part.cited),
         images=unique(PurePosixPath(i) for part in filtered for i in part.images),
         context=context)
 
@@ -165,7 +167,8 @@ def write(guide: Guide, options: Options, output: Path, result: Result) -> None:
     warnings.check_strict()
     with atomic_output(output) as partial, time_limit(WRITE_SECONDS, f"writing {output.name}"):
         if options.fmt == "pdf":
-            pdf.write_guide(guide, partial)
+            from .render import guide_pdf  # WeasyPrint takes a third of a second to import
+            guide_pdf.write_guide(guide, partial, options.processes, Cache(options.cache_folder))
         elif options.fmt == "latex":
             if guide.index:
                 meta.content.append(pf.RawBlock("\\printindex", "latex"))

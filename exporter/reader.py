@@ -6,6 +6,7 @@ from pathlib import Path, PurePosixPath
 
 import panflute as pf
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from . import pandoc
 from .cache import Cache, code_version, digest
@@ -14,7 +15,9 @@ from .log import Warnings
 from .model import Note
 from .vault import is_inside
 
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+# python-frontmatter's YAML handler splits; the YAML itself is loaded below, bounded.
+# A block opens with a line of '---' and closes with '---' or '...' (as in pandoc).
+FRONT_MATTER = YAMLHandler(fm_boundary=re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE))
 MAX_FRONT_MATTER = 64 * 1024  # bytes
 MAX_YAML_VALUES = 10_000  # after aliases are expanded: `*a` ten times, nine deep is 10^9
 MAX_YAML_DEPTH = 50
@@ -32,12 +35,26 @@ def read_note(path: Path, root: Path, warnings: Warnings) -> Note:
         raise ExportError(f"not UTF-8 (byte {error.start})", rel) from error
     text = text.replace("\r\n", "\n")
     meta, body, body_line = {}, text, 1
-    match = FRONT_MATTER.match(text)
-    if match:
-        meta = front_matter(match.group(1), rel, warnings)
-        body, body_line = text[match.end():], text[:match.end()].count("\n") + 1
+    split = split_front_matter(text)
+    if split is not None:
+        yaml_text, body = split
+        meta = front_matter(yaml_text, rel, warnings)
+        body_line = text[:len(text) - len(body)].count("\n") + 1
     return Note(path=path, rel=PurePosixPath(rel.as_posix()), meta=stringify_meta(meta),
                 body=body, body_line=body_line)
+
+
+def split_front_matter(text: str) -> tuple[str, str] | None:
+    """(the YAML, the body) when the text opens with a front-matter block; else None."""
+    if not text.startswith("---") or not FRONT_MATTER.detect(text):
+        return None
+    try:
+        yaml_text, body = FRONT_MATTER.split(text)
+    except ValueError:  # never closed: no front matter, all body
+        return None
+    if not yaml_text.startswith("\n") or (body and not body.startswith("\n")):
+        return None
+    return yaml_text[1:], body[1:]
 
 
 def front_matter(text: str, rel: Path, warnings: Warnings) -> dict:

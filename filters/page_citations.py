@@ -32,6 +32,7 @@ def prepare(doc):
     doc.note_starts = getattr(doc, "note_starts", {})
     doc.book_lengths = getattr(doc, "book_lengths", {})
     doc.uncited = []  # (note, locator) of page numbers with no book to cite
+    doc.cited = []  # the citekeys cited, each once
 
 
 def finalize(doc):
@@ -91,6 +92,8 @@ def cite_inlines(inlines, note, doc, chapter):
                 original[-1] = pf.Str(original[-1].text[:-len(after)])
             cited = citation(key, pages, original, doc)
             out.extend(cited if isinstance(cited, list) else [cited])
+            if key not in doc.cited:
+                doc.cited.append(key)
             if after:
                 out.append(pf.Str(after))
             if chapter is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -35,14 +36,31 @@ def require_tex() -> None:
             "TeX (latexmk, xelatex)")
 
 
-def printed_pages(reader) -> dict[str, str]:
-    """{printed page number: that page's text}, from the number in each page's footer.
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text in reading order, as poppler's pdftotext finds it on the page.
 
-    pypdf reads the page-margin boxes after the body, so the footer is the last line.
+    The page numbers the PDF's cross-references show are drawn over their lines after
+    layout, so only the text's place on the page, not its order in the file, puts them
+    where they are read.
     """
+    require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True, timeout=120)
+    return done.stdout.split("\f")[:-1]
+
+
+def printed_pages(pdf) -> dict[str, str]:
+    """{printed page number: that page's text}, from the number in each page's footer,
+    which is the page's last line. `pdf`: a path, or a pypdf reader of a file."""
+    if not isinstance(pdf, (str, Path)):
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as copy:
+            pdf.stream.seek(0)
+            copy.write(pdf.stream.read())
+            copy.flush()
+            return printed_pages(Path(copy.name))
     pages = {}
-    for page in reader.pages:
-        lines = page.extract_text().strip().split("\n")
+    for text in page_texts(Path(pdf)):
+        lines = [line for line in text.strip().split("\n") if line.strip()]
         if lines and lines[-1].strip().isalnum() and len(lines[-1].strip()) < 6:
             pages[lines[-1].strip()] = " ".join(" ".join(lines[:-1]).split())
     return pages

@@ -18,6 +18,7 @@ from exporter.pipeline import build
 from exporter.render.handout import Part, booklet_sides, chapters_in, choose, export_handout, render
 
 from .conftest import FIXTURES, ROOT, SEEDS
+from .conftest import page_texts as pages_as_read
 
 PRINCE = FIXTURES / "prince"
 A4_LANDSCAPE = (841.89, 595.28)
@@ -240,7 +241,7 @@ def guide_says(text: str, pattern: str) -> tuple[int, ...]:
 
 def test_linked_notes_show_the_page_the_guide_pdf_prints(tmp_path):
     guide_pdf = export(PRINCE, "pdf", output=tmp_path / "guide.pdf").output
-    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(guide_pdf).pages)
+    text = " ".join(" ".join(page.split()) for page in pages_as_read(guide_pdf))
     borgia, fall = guide_says(text, r"Compare with Cesare Borgia \(p\. (\d+)\) and his fall "
                                     r"\(p\. (\d+)\)")
     (chapter_10,) = guide_says(text, r"Read Chapter 10 \(p\. (\d+)\)")

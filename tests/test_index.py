@@ -72,8 +72,9 @@ def test_every_index_page_number_holds_the_entry_or_its_alias(seed):
     for name, numbers in entries.items():
         texts = shown.get(name, set()) | {name}
         for number in numbers:
-            page = same(printed[str(number)].replace("- ", "-"))  # "Kai-Shek" broken at "-"
-            assert any(same(t) in page for t in texts), (name, number)
+            # pdftotext joins "Kai-" at a line's end and "Shek" without the hyphen
+            page = same(printed[str(number)]).replace("-", "")
+            assert any(same(t).replace("-", "") in page for t in texts), (name, number)
 
 
 def test_seed_index_has_aliases_groups_and_letters(seed):

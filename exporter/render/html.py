@@ -24,10 +24,11 @@ def render(doc: pf.Doc, book: Book, parts: list[str] = (), self_contained: bool 
     return render_body(doc, book, ["--toc", "--toc-depth=2", *embedding], parts)
 
 
-def render_body(doc: pf.Doc, book: Book, extra: list[str] = (), parts: list[str] = ()) -> str:
+def render_body(doc: pf.Doc, book: Book, extra: list[str] = (), parts: list[str] = (),
+                css: str = "") -> str:
     """The guide's body as an HTML document for WeasyPrint (no title page, no contents):
-    the blocks of `parts`, then the Doc's own."""
-    doc.metadata["styles"] = pf.MetaBlocks(pf.RawBlock(styles(book), "html"))
+    the blocks of `parts`, then the Doc's own; `css` after the guide's styles."""
+    doc.metadata["styles"] = pf.MetaBlocks(pf.RawBlock(styles(book) + css, "html"))
     template = book.template or TEMPLATES / "guide.html"
     return pandoc.write(doc, "html5", [
         "--standalone", f"--template={template}", "--wrap=none", *extra,

@@ -1,0 +1,138 @@
+"""The study-guide PDF: the body laid out in chunks at once, then the index (from the
+pages its entries landed on), the title page and contents (from the pages the headings
+landed on, in roman), all joined into one PDF.
+
+No number relies on WeasyPrint's counters across documents: each comes from where an
+anchor landed (WeasyPrint issue 2114 makes contents numbers 0 after a counter reset).
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from .. import workers
+from ..cache import Cache
+from . import chunks, html
+from .join import Part, join
+
+BLANK_PAGE = ("<style>@page { @top-center { content: none } @bottom-center { content: none } }"
+              "</style><p></p>")
+KEEP_DAYS = 14  # laid-out chunks not used for this long leave the cache
+
+
+def write_guide(guide, target: Path, processes: int, cache: Cache) -> None:
+    """Lay out the guide and write it to `target`.
+
+    With --duplex, blank pages make every chapter, the body and the index open on a
+    right-hand page.
+    """
+    book = guide.book
+    with tempfile.TemporaryDirectory(prefix="exporter-pdf-") as temporary:
+        run_folder = Path(temporary)
+        folder = kept_folder(cache) or run_folder
+        units = chunks.chapter_units(guide.parts, guide.context.own_chapter)
+        body = chunks.lay_out(guide, chunks.group(units, processes), chunks.placeholder(units),
+                              folder, cache, processes)
+        blank = lay_out(BLANK_PAGE, book.root, run_folder / "blank.pdf") if book.duplex else None
+        parts, starts = pad_and_place(body, blank)
+        pages = {name: starts[k] + page for k, chunk in enumerate(body)
+                 for name, (page, *_) in chunk.anchors.items()}
+        index_start = starts[-1] + body[-1].pages
+        if blank is not None and index_start % 2 == 0:
+            parts.append(blank)
+            index_start += 1
+        if guide.index:
+            pages["index"] = index_start
+        front, index = make_front_and_index(guide, pages, index_start, run_folder, processes)
+        numbered = chunks.number(guide, body, starts, pages, folder, processes)
+        for chunk, path in zip(body, numbered, strict=True):
+            chunk.pdf = path
+        front_parts = [front] + ([blank] if blank is not None and front.pages % 2 else [])
+        back = [index] if index else []
+        for part in (*body, front, *back):
+            guide.warnings.extend(part.warnings)
+        join(front_parts + parts + back, target, info(book), book.lang,
+             labels=[(0, "r"), (sum(p.pages for p in front_parts), "D")])
+    if folder is not run_folder:
+        prune(folder)
+
+
+def pad_and_place(body: list[chunks.Chunk], blank: Part | None) -> tuple[list[Part], list[int]]:
+    """The body's parts in order, with a blank page where a chunk would open on a left-hand
+    page (duplex), and the page number each chunk starts on."""
+    parts: list[Part] = []
+    starts = []
+    page = 1
+    for chunk in body:
+        if blank is not None and page % 2 == 0:
+            parts.append(blank)
+            page += 1
+        starts.append(page)
+        parts.append(chunk)
+        page += chunk.pages
+    return parts, starts
+
+
+def make_front_and_index(guide, pages: dict[str, int], index_start: int, folder: Path,
+                         processes: int) -> tuple[chunks.Chunk, chunks.Chunk | None]:
+    """The title page and contents, and the index, laid out at once."""
+    book = guide.book
+
+    def front() -> chunks.Chunk:
+        contents = html.render_front(book, entries(guide.contents, pages))
+        return lay_out(contents, book.root, folder / "front.pdf")
+
+    def index() -> chunks.Chunk | None:
+        if not guide.index:
+            return None
+        markup = html.render_index(guide.index, pages, book, index_start)
+        return lay_out(markup, book.root, folder / "index.pdf")
+
+    made_front, made_index = workers.run(lambda make: make(), [front, index], processes)
+    return made_front, made_index
+
+
+def lay_out(markup: str, root: Path, target: Path) -> chunks.Chunk:
+    return chunks.lay_out_part(markup, root, target)
+
+
+def entries(headings: list[dict], pages: dict[str, int]) -> list[dict]:
+    """The contents: the chapters and sections, References, Index, with their pages."""
+    listed = [*headings, dict(level=1, id="bibliography", text="References"),
+              dict(level=1, id="index", text="Index")]
+    return [dict(entry, page=pages[entry["id"]]) for entry in listed if entry["id"] in pages]
+
+
+def info(book) -> dict[str, str]:
+    """The PDF's document information."""
+    fields = {"Title": book.title, "Creator": "obsidian-study-guide exporter",
+              "Producer": "WeasyPrint and pikepdf"}
+    if book.author:
+        fields["Author"] = book.author
+    if book.tags:
+        fields["Keywords"] = ", ".join(book.tags)
+    return fields
+
+
+def kept_folder(cache: Cache) -> Path | None:
+    """Where laid-out chunks are kept for the next export: in the cache, if there is one."""
+    if cache.folder is None:
+        return None
+    folder = cache.folder / "pdf"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
+def prune(folder: Path) -> None:
+    """Remove laid-out PDFs that no export has used for KEEP_DAYS (a use touches them)."""
+    old = time.time() - KEEP_DAYS * 86400
+    for path in folder.glob("*.pdf"):
+        try:
+            if path.stat().st_mtime < old:
+                path.unlink()
+        except OSError:
+            pass

@@ -1,0 +1,81 @@
+"""Join PDFs laid out apart into one guide (pikepdf): their pages in order, every anchor as
+a named destination (so links between the parts work), bookmarks, page labels, metadata."""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, OutlineItem, PageLocation, String
+
+PX_TO_PT = 0.75  # CSS pixels (WeasyPrint's unit) to PDF points
+
+
+@dataclass
+class Part:
+    """A laid-out PDF to join, and where its anchors and bookmarks are in it."""
+
+    pdf: str
+    pages: int
+    anchors: dict[str, list] = field(default_factory=dict)  # id -> [page, x, y] in CSS px
+    bookmarks: list = field(default_factory=list)  # WeasyPrint's bookmark tree
+
+
+def join(parts: list[Part], target: Path, info: dict[str, str], lang: str,
+         labels: list[tuple[int, str]]) -> None:
+    """Write the parts' pages, in order, as one PDF at `target`.
+
+    `labels`: (first page index, "r" or "D") where a numbering starts at 1.
+    """
+    sources = [pikepdf.open(part.pdf) for part in parts]
+    try:
+        with pikepdf.new() as out:
+            offsets = []
+            with warnings.catch_warnings():  # that named destinations are not copied:
+                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # they are made anew
+                for source in sources:
+                    offsets.append(len(out.pages))
+                    out.pages.extend(source.pages)
+            out.Root.Names = Dictionary(Dests=destinations(out, parts, offsets).obj)
+            with out.open_outline() as outline:
+                for part, offset in zip(parts, offsets, strict=True):
+                    outline.root.extend(outline_items(part.bookmarks, offset, out))
+            out.Root.PageLabels = Dictionary(Nums=Array(
+                [x for index, style in labels for x in (index, Dictionary(S=Name("/" + style)))]))
+            out.Root.Lang = String(lang)
+            for key, value in info.items():
+                out.docinfo[Name("/" + key)] = String(value)
+            out.save(target)
+    finally:
+        for source in sources:
+            source.close()
+
+
+def destinations(out: pikepdf.Pdf, parts: list[Part], offsets: list[int]) -> pikepdf.NameTree:
+    """Every anchor of every part (the first of a name wins), at its place on its page."""
+    tree = pikepdf.NameTree.new(out)
+    for part, offset in zip(parts, offsets, strict=True):
+        for name, (page, x, y) in part.anchors.items():
+            if name not in tree:
+                tree[name] = Array([out.pages[offset + page].obj, Name.XYZ,
+                                    *point(out, offset + page, x, y), 0])
+    return tree
+
+
+def point(out: pikepdf.Pdf, page: int, x: float, y: float) -> tuple[float, float]:
+    """A point in CSS px from a page's top-left corner, in PDF points from its bottom-left."""
+    height = float(out.pages[page].mediabox[3])
+    return round(x * PX_TO_PT, 3), round(height - y * PX_TO_PT, 3)
+
+
+def outline_items(bookmarks: list, offset: int, out: pikepdf.Pdf) -> list[OutlineItem]:
+    """WeasyPrint's bookmark tree (label, (page, x, y), children, state) as outline items."""
+    items = []
+    for label, (page, x, y), children, state in bookmarks:
+        left, top = point(out, offset + page, x, y)
+        item = OutlineItem(label, offset + page, PageLocation.XYZ, left=left, top=top)
+        item.children.extend(outline_items(children, offset, out))
+        item.is_closed = state == "closed"
+        items.append(item)
+    return items
