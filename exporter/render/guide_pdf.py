@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import workers
@@ -21,6 +22,18 @@ BLANK_PAGE = ("<style>@page { @top-center { content: none } @bottom-center { con
 KEEP_DAYS = 14  # laid-out chunks not used for this long leave the cache
 
 
+@dataclass
+class Body:
+    """The body laid out: its chunks, the parts to join (blank pages between, in duplex),
+    the page each chunk starts on, each anchor's page, the first page after it."""
+
+    chunks: list[chunks.Chunk]
+    parts: list[Part]
+    starts: list[int]
+    pages: dict[str, int]
+    end: int
+
+
 def write_guide(guide, target: Path, processes: int, cache: Cache) -> None:
     """Lay out the guide and write it to `target`.
 
@@ -31,31 +44,47 @@ def write_guide(guide, target: Path, processes: int, cache: Cache) -> None:
     with tempfile.TemporaryDirectory(prefix="exporter-pdf-") as temporary:
         run_folder = Path(temporary)
         folder = kept_folder(cache) or run_folder
-        units = chunks.chapter_units(guide.parts, guide.context.own_chapter)
-        body = chunks.lay_out(guide, chunks.group(units, processes), chunks.placeholder(units),
-                              folder, cache, processes)
         blank = lay_out(BLANK_PAGE, book.root, run_folder / "blank.pdf") if book.duplex else None
-        parts, starts = pad_and_place(body, blank)
-        pages = {name: starts[k] + page for k, chunk in enumerate(body)
-                 for name, (page, *_) in chunk.anchors.items()}
-        index_start = starts[-1] + body[-1].pages
-        if blank is not None and index_start % 2 == 0:
-            parts.append(blank)
-            index_start += 1
-        if guide.index:
-            pages["index"] = index_start
-        front, index = make_front_and_index(guide, pages, index_start, run_folder, processes)
-        numbered = chunks.number(guide, body, starts, pages, folder, processes)
-        for chunk, path in zip(body, numbered, strict=True):
+        body = lay_out_body(guide, folder, cache, processes, blank)
+        front, index = make_front_and_index(guide, body.pages, body.end, run_folder, processes)
+        numbered = chunks.number(guide, body.chunks, body.starts, body.pages, folder, processes)
+        for chunk, path in zip(body.chunks, numbered, strict=True):
             chunk.pdf = path
         front_parts = [front] + ([blank] if blank is not None and front.pages % 2 else [])
         back = [index] if index else []
-        for part in (*body, front, *back):
+        for part in (*body.chunks, front, *back):
             guide.warnings.extend(part.warnings)
-        join(front_parts + parts + back, target, info(book), book.lang,
+        join(front_parts + body.parts + back, target, info(book), book.lang,
              labels=[(0, "r"), (sum(p.pages for p in front_parts), "D")])
     if folder is not run_folder:
         prune(folder)
+
+
+def body_pages(guide, processes: int, cache: Cache) -> dict[str, int]:
+    """{id: the page number the guide PDF prints where it lands}, from the body laid out
+    as write_guide lays it out (or from the cache, when it has)."""
+    with tempfile.TemporaryDirectory(prefix="exporter-pdf-") as temporary:
+        folder = kept_folder(cache) or Path(temporary)
+        blank = Part("", 1) if guide.book.duplex else None  # only counted
+        return lay_out_body(guide, folder, cache, processes, blank).pages
+
+
+def lay_out_body(guide, folder: Path, cache: Cache, processes: int,
+                 blank: Part | None) -> Body:
+    """The body in chunks, laid out (or from the cache), placed one after the other."""
+    units = chunks.chapter_units(guide.parts, guide.context.own_chapter)
+    laid_out = chunks.lay_out(guide, chunks.group(units, processes), chunks.placeholder(units),
+                              folder, cache, processes)
+    parts, starts = pad_and_place(laid_out, blank)
+    pages = {name: starts[k] + page for k, chunk in enumerate(laid_out)
+             for name, (page, *_) in chunk.anchors.items()}
+    end = starts[-1] + laid_out[-1].pages
+    if blank is not None and end % 2 == 0:  # the index opens on a right-hand page
+        parts.append(blank)
+        end += 1
+    if guide.index:
+        pages["index"] = end
+    return Body(laid_out, parts, starts, pages, end)
 
 
 def pad_and_place(body: list[chunks.Chunk], blank: Part | None) -> tuple[list[Part], list[int]]:

@@ -13,6 +13,7 @@ import dataclasses
 import io
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import jinja2
@@ -21,13 +22,14 @@ from pypdf import PdfReader, PdfWriter, Transformation
 
 from .. import pandoc
 from ..assemble import slugify
+from ..cache import Cache
 from ..config import Options
 from ..errors import ExportError, UsageError
 from ..log import Warnings
 from ..model import Book
 from ..pipeline import Result, build, default_output_dir
 from ..vault import Vault, normalise
-from . import TEMPLATES, atomic_output, html, pdf, template_text
+from . import TEMPLATES, atomic_output, guide_pdf, pdf, template_text
 
 # The page size the handout is laid out on, by --paper; a booklet lays out half-sheets.
 PAGE_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5"}
@@ -111,7 +113,8 @@ def export_handout(options: Options, chapters: list[str] | None = None,
     book, warnings = guide.book, guide.warnings
     paper = book.paper if book.paper in PAGE_SIZES else "a4"
     page = SHEETS[paper][1] if booklet else PAGE_SIZES[paper]
-    document = render(guide.doc, book, chapters or [], page, warnings)
+    document = render(guide.doc, book, chapters or [], page, warnings,
+                      pages_of=lambda: guide_pages(options))
     output = options.output or default_output_dir() / f"{slugify(book.title)}-handout.pdf"
     warnings.check_strict()
     with atomic_output(output) as partial:
@@ -125,15 +128,17 @@ def export_handout(options: Options, chapters: list[str] | None = None,
     return Result(output=output, warnings=warnings.messages)
 
 
-def render(doc: pf.Doc, book: Book, wanted: list[str], page: str, warnings: Warnings) -> str:
-    """The handout as one HTML document for WeasyPrint."""
+def render(doc: pf.Doc, book: Book, wanted: list[str], page: str, warnings: Warnings,
+           pages_of: Callable[[], dict[str, int]] | None = None) -> str:
+    """The handout as one HTML document for WeasyPrint; `pages_of` gives the page the
+    guide PDF prints for each id (the key concepts show it; without it, they do not)."""
     copy = pandoc.load(pandoc.dump(doc), "handout")  # the guide's own Doc stays untouched
     chapter_pages = getattr(doc, "chapter_pages", {})
     labels = anchor_labels(doc)
     chapters = [chapter_of(part, labels, chapter_pages.get(part.anchor, []))
                 for part in choose(chapters_in(copy, doc, book), wanted, doc.vault)]
     linked = [c for chapter in chapters for c in chapter.concepts if c.anchor]
-    pages = guide_pages(doc, book, warnings) if linked else {}
+    pages = pages_of() if linked and pages_of else {}
     for concept in linked:
         concept.page = pages.get(concept.anchor)
     present = {c.anchor for c in chapters} | ids_in([e for c in chapters for e in c.elements])
@@ -408,10 +413,11 @@ def to_html(chapters: list[Chapter]) -> None:
             point.html = next(texts)
 
 
-def guide_pages(doc: pf.Doc, book: Book, warnings: Warnings) -> dict[str, int]:
-    """{id: the page number the guide PDF prints where it lands}: the guide's body laid out
-    as pdf.write_guide lays it out, numbered from 1 after the roman front matter."""
-    return pdf.anchor_pages(pdf.layout(html.render_body(doc, book), book.root, warnings))
+def guide_pages(options: Options) -> dict[str, int]:
+    """{id: the page number the guide PDF prints where it lands}: the PDF guide's body, as
+    `exporter pdf` lays it out (from the cache when it has)."""
+    guide = build(dataclasses.replace(options, fmt="pdf"))
+    return guide_pdf.body_pages(guide, options.processes, Cache(options.cache_folder))
 
 
 def booklet_sides(count: int) -> list[tuple[int, int]]:

@@ -1,4 +1,4 @@
-"""Lay the HTML guide out as a PDF with WeasyPrint, fetching only vetted local files."""
+"""WeasyPrint, reading only vetted local files: lay out an HTML document, write its PDF."""
 from __future__ import annotations
 
 import logging
@@ -12,7 +12,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from ..log import Warnings
-from . import TEMPLATES, html
+from . import TEMPLATES
 
 FONT_DIR = Path(font_caladea.__file__).resolve().parent / "files"
 
@@ -58,46 +58,6 @@ def layout(html: str, base: Path, warnings: Warnings) -> weasyprint.Document:
         return weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/",
                                url_fetcher=fetcher).render(
             stylesheets=[fonts_sheet], font_config=fonts, presentational_hints=True)
-
-
-def write_guide(guide, target: Path) -> None:
-    """The study guide: body laid out first, numbered from 1; then the index, whose page
-    numbers are where the occurrences landed; then title page and contents (roman), whose
-    numbers are where the headings landed. The three are joined into one PDF.
-
-    With --duplex, blank pages make the body and the index open on a right-hand page.
-    """
-    book, warnings, entries = guide.book, guide.warnings, guide.index
-    blank = layout(BLANK_PAGE, book.root, warnings).pages if book.duplex else []
-    body = layout(html.render_body(guide.meta, book, parts=guide.parts), book.root, warnings)
-    body_pages = body.pages + blank * (len(body.pages) % 2)
-    pages = anchor_pages(body)
-    parts = [body_pages]
-    if entries:
-        index_doc = layout(html.render_index(entries, pages, book, len(body_pages) + 1),
-                           book.root, warnings)
-        pages.update(anchor_pages(index_doc, offset=len(body_pages)))
-        parts.append(index_doc.pages)
-    front = layout(html.render_front(book, contents(guide.contents, pages)), book.root, warnings)
-    front_pages = front.pages + blank * (len(front.pages) % 2)
-    body.copy([page for part in [front_pages, *parts] for page in part]).write_pdf(target)
-
-
-BLANK_PAGE = "<style>@page { @top-center { content: none } @bottom-center { content: none } }" \
-             "</style><p></p>"
-
-
-def anchor_pages(document: weasyprint.Document, offset: int = 0) -> dict[str, int]:
-    """{anchor id: page number} of a laid-out document."""
-    return {name: offset + number for number, page in enumerate(document.pages, start=1)
-            for name in page.anchors}
-
-
-def contents(headings: list[dict], pages: dict[str, int]) -> list[dict]:
-    """The contents: the chapters and sections, References, Index, with their pages."""
-    entries = [*headings, dict(level=1, id="bibliography", text="References"),
-               dict(level=1, id="index", text="Index")]
-    return [dict(entry, page=pages[entry["id"]]) for entry in entries if entry["id"] in pages]
 
 
 # WeasyPrint notices about this machine's libraries, not about the notes.
