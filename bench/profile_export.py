@@ -38,7 +38,7 @@ import weasyprint.document  # noqa: E402
 
 from exporter import pandoc, per_note, pipeline, reader  # noqa: E402
 from exporter.config import Options  # noqa: E402
-from exporter.render import epub, html, latex  # noqa: E402
+from exporter.render import chunks, epub, guide_pdf, html, latex  # noqa: E402
 
 
 class Stages:
@@ -125,6 +125,10 @@ def instrument() -> Stages:
     stages.wrap(html, "render", "HTML render (templates, besides pandoc)")
     stages.wrap(epub, "write_epub", "EPUB writer (besides pandoc)")
     stages.wrap(latex, "render", "LaTeX writer (besides pandoc)")
+    stages.wrap(chunks, "lay_out", "PDF: body chunks laid out (workers)")
+    stages.wrap(guide_pdf, "make_front_and_index", "PDF: contents and index laid out (workers)")
+    stages.wrap(chunks, "number", "PDF: numbers drawn over the chunks (workers)")
+    stages.wrap(guide_pdf, "join", "PDF: parts joined (pikepdf)")
     stages.wrap(weasyprint.CSS, "__init__", "WeasyPrint: CSS parse")
     stages.wrap(weasyprint.HTML, "__init__", "WeasyPrint: HTML parse")
     stages.wrap(weasyprint.HTML, "render", "WeasyPrint: style + layout (render)")

@@ -51,11 +51,12 @@ def test_pdf_holds_the_chapters_and_no_raw_obsidian_syntax(seed_pdf):
 
 
 def contents_entries(reader):
-    """(heading, page number) from the contents page: 'Heading ........ 12'."""
+    """(heading, page number) from the contents page: 'Heading ........ 12' (the dots
+    are drawn, not text)."""
     contents = reader.pages[1].extract_text()
     entries = []
-    for line in contents.splitlines():
-        match = re.match(r"^(.*?)\s*\.{3,}\s*(\d+)$", line.strip())
+    for line in contents.splitlines()[1:]:
+        match = re.match(r"^(.*?)\s*(?:\.{3,}\s*)?(\d+)$", line.strip())
         if match:
             entries.append((" ".join(match.group(1).split()), int(match.group(2))))
     return entries

@@ -15,6 +15,7 @@ import json
 import math
 import os
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -189,29 +190,27 @@ def slots_on(page, number: int) -> list[Slot]:
     return found
 
 
-def number(guide, chunks: list[Chunk], starts: list[int], pages: dict[str, int],
-           folder: Path, processes: int) -> list[str]:
-    """Each chunk's PDF with its folios (from its first page number) and cross-reference
-    numbers drawn in; the paths of the numbered PDFs."""
+def numbering(guide, chunks: list[Chunk], starts: list[int], pages: dict[str, int],
+              folder: Path) -> list[tuple[str, Callable[[], None] | None]]:
+    """For each chunk, the path of its PDF with its folios (from its first page number) and
+    cross-reference numbers drawn in, and the job that makes it (None if made before)."""
     styles = html.styles(guide.book)
-    jobs = []
+    made = []
     for chunk, start in zip(chunks, starts, strict=True):
         numbers = [pages.get(slot.target) for slot in chunk.slots]
         key = digest(code_version(), styles, chunk.pdf, str(start), json.dumps(numbers))
-        jobs.append((chunk, start, numbers, folder / f"numbered-{key}.pdf"))
-    missing = [job for job in jobs if not touch(job[3])]
+        target = folder / f"numbered-{key}.pdf"
 
-    def make(job) -> None:
-        chunk, start, numbers, target = job
-        overlay = layout(overlay_html(styles, chunk, start, numbers), guide.book.root,
-                         Warnings()).write_pdf()
-        with pikepdf.open(chunk.pdf) as pdf, pikepdf.open(io.BytesIO(overlay)) as over:
-            for page, numbers_page in zip(pdf.pages, over.pages, strict=True):
-                page.add_overlay(numbers_page)
-            pdf.save(target)
+        def make(chunk=chunk, start=start, numbers=numbers, target=target) -> None:
+            overlay = layout(overlay_html(styles, chunk, start, numbers), guide.book.root,
+                             Warnings()).write_pdf()
+            with pikepdf.open(chunk.pdf) as pdf, pikepdf.open(io.BytesIO(overlay)) as over:
+                for page, numbers_page in zip(pdf.pages, over.pages, strict=True):
+                    page.add_overlay(numbers_page)
+                pdf.save(target)
 
-    workers.run(make, missing, processes)
-    return [str(job[3]) for job in jobs]
+        made.append((str(target), None if touch(target) else make))
+    return made
 
 
 def overlay_html(styles: str, chunk: Chunk, start: int, numbers: list[int | None]) -> str:

@@ -46,8 +46,7 @@ def write_guide(guide, target: Path, processes: int, cache: Cache) -> None:
         folder = kept_folder(cache) or run_folder
         blank = lay_out(BLANK_PAGE, book.root, run_folder / "blank.pdf") if book.duplex else None
         body = lay_out_body(guide, folder, cache, processes, blank)
-        front, index = make_front_and_index(guide, body.pages, body.end, run_folder, processes)
-        numbered = chunks.number(guide, body.chunks, body.starts, body.pages, folder, processes)
+        front, index, numbered = finish(guide, body, run_folder, folder, processes)
         for chunk, path in zip(body.chunks, numbered, strict=True):
             chunk.pdf = path
         front_parts = [front] + ([blank] if blank is not None and front.pages % 2 else [])
@@ -103,23 +102,26 @@ def pad_and_place(body: list[chunks.Chunk], blank: Part | None) -> tuple[list[Pa
     return parts, starts
 
 
-def make_front_and_index(guide, pages: dict[str, int], index_start: int, folder: Path,
-                         processes: int) -> tuple[chunks.Chunk, chunks.Chunk | None]:
-    """The title page and contents, and the index, laid out at once."""
+def finish(guide, body: Body, run_folder: Path, folder: Path, processes: int
+           ) -> tuple[chunks.Chunk, chunks.Chunk | None, list[str]]:
+    """The title page and contents, the index, and the chunks' numbers drawn in: all in
+    one go of the worker processes, so that the long index shares them with the rest."""
     book = guide.book
 
     def front() -> chunks.Chunk:
-        contents = html.render_front(book, entries(guide.contents, pages))
-        return lay_out(contents, book.root, folder / "front.pdf")
+        contents = html.render_front(book, entries(guide.contents, body.pages))
+        return lay_out(contents, book.root, run_folder / "front.pdf")
 
     def index() -> chunks.Chunk | None:
         if not guide.index:
             return None
-        markup = html.render_index(guide.index, pages, book, index_start)
-        return lay_out(markup, book.root, folder / "index.pdf")
+        markup = html.render_index(guide.index, body.pages, book, body.end)
+        return lay_out(markup, book.root, run_folder / "index.pdf")
 
-    made_front, made_index = workers.run(lambda make: make(), [front, index], processes)
-    return made_front, made_index
+    numbering = chunks.numbering(guide, body.chunks, body.starts, body.pages, folder)
+    jobs = [index, front, *(job for _, job in numbering if job is not None)]
+    done = workers.run(lambda job: job(), jobs, processes)
+    return done[1], done[0], [path for path, _ in numbering]
 
 
 def lay_out(markup: str, root: Path, target: Path) -> chunks.Chunk:
