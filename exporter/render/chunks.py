@@ -88,22 +88,22 @@ def chapter_units(parts: list[str], own_chapter: bool) -> list[str]:
 
 
 def group(units: list[str], processes: int) -> list[list[str]]:
-    """Consecutive units in chunks, cut where a unit's own text says so.
+    """Consecutive units in chunks of about the wanted size, cut where a unit's own text says.
 
-    A cut goes before a unit whose checksum is a multiple of `every`, so that the cuts
-    stay where they are when a note is edited (and the chunks' layouts stay cached);
-    `every` is a power of two, for the chunks to come out about the wanted size.
+    A cut goes before a unit whose checksum is a multiple of `every`, once the chunk holds
+    half the wanted size, or anyway at one and a half times that: so the cuts mostly stay
+    where they are when a note is edited, and the chunks' layouts stay cached.
     """
     total = sum(map(len, units))
     low, high = (pages * BYTES_PER_PAGE for pages in CHUNK_PAGES)
     wanted = min(high, max(low, total / (processes * CHUNKS_PER_PROCESS)))
     per_chunk = max(1.0, len(units) * wanted / max(total, 1))
-    every = 2 ** round(math.log2(per_chunk))
+    every = 2 ** max(0, round(math.log2(per_chunk)) - 1)
     chunks: list[list[str]] = []
     size = 0
     for unit in units:
-        cut = zlib.crc32(unit[:200].encode("utf-8")) % every == 0 or size > 2 * high
-        if not chunks or (cut and size >= low):
+        marked = zlib.crc32(unit[:200].encode("utf-8")) % every == 0
+        if not chunks or (marked and size >= wanted / 2) or size + len(unit) > 1.5 * wanted:
             chunks.append([])
             size = 0
         chunks[-1].append(unit)
@@ -126,7 +126,8 @@ def lay_out(guide, chunks: list[list[str]], digits: str, folder: Path, cache: Ca
     keys = [digest(code_version(), html.styles(book) + css, pandoc.dump(meta), str(book.template),
                    *chunk) for meta, chunk in zip(metas, chunks, strict=True)]
     found = [cached_chunk(cache, key) for key in keys]
-    missing = [i for i, chunk in enumerate(found) if chunk is None]
+    missing = sorted((i for i, chunk in enumerate(found) if chunk is None),
+                     key=lambda i: -sum(map(len, chunks[i])))  # the longest first
 
     def make(index: int) -> Chunk:
         body = html.render_body(metas[index], book, parts=chunks[index], css=css)
@@ -140,10 +141,13 @@ def lay_out(guide, chunks: list[list[str]], digits: str, folder: Path, cache: Ca
 
 def chunk_meta(guide, last: bool) -> pf.Doc:
     """The guide's metadata for one chunk: the References come at the end of the last, and
-    list every book the guide cites."""
+    list every book the guide cites; citations are not links."""
     meta = pandoc.load(pandoc.dump(guide.meta), "the guide's metadata")
     meta.format, meta.csl = guide.meta.format, guide.meta.csl
     if "references" in meta.metadata:
+        # A citation that links to its reference is three boxes for WeasyPrint, not one:
+        # the body's layout takes a fifth longer. On paper a reader looks it up.
+        meta.metadata["link-citations"] = False
         if not last:
             meta.metadata["suppress-bibliography"] = True
         elif "nocite" not in meta.metadata:
