@@ -4,137 +4,172 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import typer
+import click
 from rich.console import Console
 
-from .config import Options
+from .config import Options, themes
 from .errors import ExportError, UsageError
-from .pipeline import export
+from .progress import Progress, for_console
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Turn an Obsidian vault (or one note) into a typeset study guide.")
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
-PathArgument = typer.Argument(..., help="A vault folder or one .md note.")
-OutputOption = typer.Option(None, "--output", "-o",
-                            help="Output file [default: build/<title>.<ext>].")
-PaperOption = typer.Option(None, "--paper", help="a4 (default), letter or a5.")
-TitleOption = typer.Option(None, "--title", help="Title of the guide.")
-AuthorOption = typer.Option(None, "--author", help="Author shown on the title page.")
-StrictOption = typer.Option(False, "--strict", help="Treat every warning as an error.")
-RemoteOption = typer.Option(False, "--allow-remote",
-                            help="Fetch remote images (else each is a placeholder).")
-RawLatexOption = typer.Option(False, "--allow-raw-latex",
-                              help="Keep raw LaTeX that reads files or runs commands (\\input, "
-                              "\\write18...): only for vaults you trust.")
-QuietOption = typer.Option(False, "--quiet", "-q", help="Print nothing but errors.")
-CslOption = typer.Option(None, "--csl", help="CSL style for page citations [default: Chicago "
-                         "author-date].")
-ShortOption = typer.Option(False, "--short-citations",
-                           help="Cite only the page, linked to the reference.")
+
+def options(*decorators):
+    """Stack click option decorators, the first listed outermost (first in --help)."""
+    def apply(command):
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+    return apply
 
 
-def run(options: dict, quiet: bool, action=None) -> None:
-    """Build the Options, export (or run `action` on them), report; exit 1 on ExportError,
-    2 on a usage error."""
-    try:
-        result = (action or export)(Options(**options))
-    except UsageError as error:
-        stderr.print(f"error: {error}", markup=False)
-        raise typer.Exit(2) from error
-    except ExportError as error:
-        stderr.print(f"error: {error}", markup=False)
-        raise typer.Exit(1) from error
-    except KeyboardInterrupt:
-        stderr.print("interrupted: nothing written", markup=False)
-        raise typer.Exit(130) from None
-    if not quiet:
-        for message in result.warnings:
-            stderr.print(f"warning: {message}", markup=False)
-        for path in [result.output, *result.extra]:
-            stderr.print(f"wrote {path}", markup=False)
+PATH = click.argument("path", type=click.Path(path_type=Path))
+OUTPUT = click.option("-o", "--output", type=click.Path(path_type=Path),
+                      help="Output file [default: build/<title>.<ext>].")
+COMMON = options(
+    click.option("--title", help="Title of the guide."),
+    click.option("--author", help="Author shown on the title page."),
+    click.option("--strict", is_flag=True, help="Treat every warning as an error."),
+    click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors."),
+    click.option("-j", "--jobs", type=click.IntRange(min=1),
+                 help="Processes at once [default: one per CPU]."),
+    click.option("--no-cache", "cache", flag_value=False, default=True,
+                 help="Neither use nor keep the cache of parsed notes and laid-out pages."),
+)
+CONTENT = options(
+    click.option("--csl", type=click.Path(path_type=Path),
+                 help="CSL style for page citations [default: Chicago author-date]."),
+    click.option("--short-citations", is_flag=True,
+                 help="Cite only the page, linked to the reference."),
+    click.option("--allow-remote", is_flag=True,
+                 help="Fetch remote images (else each is a placeholder)."),
+    click.option("--allow-raw-latex", is_flag=True,
+                 help="Keep raw LaTeX that reads files or runs commands (\\input, \\write18...): "
+                      "only for vaults you trust."),
+)
+PAPER = click.option("--paper", help="a4 (default), letter or a5.")
+THEME = click.option("--theme", default="study-guide", show_default=True,
+                     help=f"A theme of templates/themes: {', '.join(themes())}.")
+CSS = click.option("--css", type=click.Path(path_type=Path), help="Your CSS, after the theme's.")
+TEMPLATE = click.option("--template", type=click.Path(path_type=Path),
+                        help="A pandoc HTML template instead of templates/guide.html.")
+DUPLEX = click.option("--duplex", is_flag=True,
+                      help="Chapters open on right-hand pages, for double-sided printing.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def app() -> None:
+    """Turn an Obsidian vault (or one note) into a typeset study guide."""
 
 
 @app.command()
-def pdf(path: Path = PathArgument, output: Path | None = OutputOption,
-        paper: str | None = PaperOption, title: str | None = TitleOption,
-        author: str | None = AuthorOption, csl: Path | None = CslOption,
-        short_citations: bool = ShortOption, strict: bool = StrictOption,
-        allow_remote: bool = RemoteOption, allow_raw_latex: bool = RawLatexOption,
-        quiet: bool = QuietOption) -> None:
+@options(PATH, OUTPUT, PAPER, THEME, CSS, TEMPLATE, DUPLEX, CONTENT, COMMON)
+def pdf(path: Path, **given) -> None:
     """Export a typeset study-guide PDF (pandoc HTML, laid out by WeasyPrint)."""
-    run(dict(fmt="pdf", source=path, output=output, paper=paper, title=title, author=author,
-             csl=csl, short_citations=short_citations, strict=strict,
-             allow_remote=allow_remote, allow_raw_latex=allow_raw_latex), quiet)
+    run("pdf", path, given)
 
 
 @app.command()
-def epub(path: Path = PathArgument, output: Path | None = OutputOption,
-         title: str | None = TitleOption, author: str | None = AuthorOption,
-         csl: Path | None = CslOption, short_citations: bool = ShortOption,
-         strict: bool = StrictOption, allow_remote: bool = RemoteOption,
-         allow_raw_latex: bool = RawLatexOption, quiet: bool = QuietOption) -> None:
+@options(PATH, OUTPUT, THEME, CSS, CONTENT, COMMON)
+def epub(path: Path, **given) -> None:
     """Export an EPUB3 book."""
-    run(dict(fmt="epub", source=path, output=output, title=title, author=author, csl=csl,
-             short_citations=short_citations, strict=strict, allow_remote=allow_remote,
-             allow_raw_latex=allow_raw_latex), quiet)
+    run("epub", path, given)
 
 
 @app.command()
-def latex(path: Path = PathArgument, output: Path | None = OutputOption,
-          paper: str | None = PaperOption, title: str | None = TitleOption,
-          author: str | None = AuthorOption,
-          compile: bool = typer.Option(False, "--compile", help="Also run latexmk (xelatex)."),
-          csl: Path | None = CslOption, short_citations: bool = ShortOption,
-          strict: bool = StrictOption, allow_remote: bool = RemoteOption,
-          allow_raw_latex: bool = RawLatexOption, quiet: bool = QuietOption) -> None:
+@options(PATH, OUTPUT, PAPER,
+         click.option("--compile", "compile_tex", is_flag=True,
+                      help="Also run latexmk (xelatex) on it."), CONTENT, COMMON)
+def latex(path: Path, **given) -> None:
     """Export a LaTeX source; --compile also builds its PDF beside it."""
-    run(dict(fmt="latex", source=path, output=output, paper=paper, title=title, author=author,
-             compile_tex=compile, csl=csl, short_citations=short_citations, strict=strict,
-             allow_remote=allow_remote, allow_raw_latex=allow_raw_latex), quiet)
+    run("latex", path, given)
 
 
 @app.command()
-def html(path: Path = PathArgument, output: Path | None = OutputOption,
-         paper: str | None = PaperOption, title: str | None = TitleOption,
-         author: str | None = AuthorOption, csl: Path | None = CslOption,
-         short_citations: bool = ShortOption, strict: bool = StrictOption,
-         allow_remote: bool = RemoteOption, allow_raw_latex: bool = RawLatexOption,
-         quiet: bool = QuietOption) -> None:
+@options(PATH, OUTPUT, PAPER, THEME, CSS, TEMPLATE, CONTENT, COMMON)
+def html(path: Path, **given) -> None:
     """Export the guide as one standalone HTML page."""
-    run(dict(fmt="html", source=path, output=output, paper=paper, title=title, author=author,
-             csl=csl, short_citations=short_citations, strict=strict,
-             allow_remote=allow_remote, allow_raw_latex=allow_raw_latex), quiet)
+    run("html", path, given)
 
 
 @app.command()
-def handout(path: Path = PathArgument, output: Path | None = OutputOption,
-            chapters: list[str] | None = typer.Option(
-                None, "--chapters", help="Chapters the meeting covers: numbers, ranges (1-3), "
-                "heading texts or note names, comma-separated or repeated; all by default."),
-            paper: str | None = PaperOption,
-            booklet: bool = typer.Option(False, "--booklet", help="Half-size pages two to a "
-                                         "landscape sheet (A5 on A4), in folding order."),
-            title: str | None = TitleOption, author: str | None = AuthorOption,
-            strict: bool = StrictOption, quiet: bool = QuietOption) -> None:
+@options(PATH, OUTPUT,
+         click.option("--chapters", multiple=True,
+                      help="Chapters the meeting covers: numbers, ranges (1-3), heading texts "
+                           "or note names, comma-separated or repeated; all by default."),
+         PAPER,
+         click.option("--booklet", is_flag=True,
+                      help="Half-size pages two to a landscape sheet (A5 on A4), in folding "
+                           "order."), COMMON)
+def handout(path: Path, chapters: tuple[str, ...], booklet: bool, **given) -> None:
     """Print a reading-group handout: chosen chapters, discussion points, key concepts."""
     from .render.handout import export_handout
-    run(dict(fmt="html", source=path, output=output, paper=paper, title=title, author=author,
-             strict=strict), quiet,
-        lambda options: export_handout(options, chapters=chapters, booklet=booklet))
+    run("html", path, given, lambda options, progress: export_handout(
+        options, chapters=list(chapters), booklet=booklet))
 
 
 @app.command()
-def check(path: Path = PathArgument,
-          fmt: str = typer.Option("text", "--format", help="text (default) or json.")) -> None:
+@options(PATH,
+         click.option("--to", "fmt", type=click.Choice(["pdf", "epub", "html"]), default="pdf",
+                      show_default=True, help="The format to keep up to date."),
+         OUTPUT, PAPER, THEME, CSS, TEMPLATE, DUPLEX, CONTENT, COMMON)
+def watch(path: Path, fmt: str, **given) -> None:
+    """Export, then export again each time a note is saved (Ctrl-C stops)."""
+    from .watch import watch as keep_watching
+    quiet = given.get("quiet", False)
+
+    def report(line: str) -> None:
+        if not quiet or line.startswith("error"):
+            stderr.print(line, markup=False)
+
+    run(fmt, path, given, lambda options, progress: keep_watching(options, report))
+
+
+@app.command()
+@options(PATH, click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+                            default="text", show_default=True))
+def check(path: Path, fmt: str) -> None:
     """Report broken links, embeds and front matter (file:line); export nothing."""
     from .check import main as check_main
-    raise typer.Exit(check_main(path, fmt))
+    sys.exit(check_main(path, fmt))
+
+
+def run(fmt: str, path: Path, given: dict, action=None) -> None:
+    """Build the Options, export (or run `action` on them), report; exit 1 on ExportError,
+    2 on a usage error, 130 on Ctrl-C."""
+    quiet = given.pop("quiet", False)
+    progress = Progress() if quiet else for_console(stderr)
+    try:
+        options = Options(fmt=fmt, source=path, **given)
+        if action is None:
+            from .pipeline import export
+            result = export(options, progress)
+        else:
+            result = action(options, progress)
+    except UsageError as error:
+        fail(error, 2)
+    except ExportError as error:
+        fail(error, 1)
+    except KeyboardInterrupt:
+        fail("interrupted: nothing written", 130)
+    finally:
+        progress.close()
+    if result is None or quiet:
+        return
+    for message in result.warnings:
+        stderr.print(f"warning: {message}", markup=False)
+    for written in [result.output, *result.extra]:
+        stderr.print(f"wrote {written}", markup=False)
+
+
+def fail(error, status: int):
+    stderr.print(f"error: {error}" if status != 130 else str(error), markup=False)
+    sys.exit(status)
 
 
 def main() -> None:
-    """Entry point: click's own usage errors already exit 2."""
-    sys.exit(app())  # noqa
+    """Entry point: click's own usage errors exit 2."""
+    app()
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ class Filtered:
 
 
 def outline_all(notes: list[Note], prefixes: list[str], parsed: ParsedNotes,
-                own_chapter: bool, cache: Cache, processes: int) -> list[Outline]:
+                own_chapter: bool, cache: Cache, pool: workers.Workers) -> list[Outline]:
     """The outline of every note, from the cache or made in worker processes."""
     keys = [digest(parsed.key(note), prefix, str(own_chapter), json.dumps(note.meta,
                                                                           sort_keys=True))
@@ -87,7 +87,8 @@ def outline_all(notes: list[Note], prefixes: list[str], parsed: ParsedNotes,
         doc = parsed.doc(notes[index])
         return prepare(notes[index], doc, prefixes[index], own_chapter)
 
-    for index, made in zip(missing, workers.run(outline, missing, processes), strict=True):
+    made_now = pool.map("Outlining notes", outline, missing)
+    for index, made in zip(missing, made_now, strict=True):
         outlines[index] = made
         cache.put("outline", keys[index], json.dumps(asdict(made)))
     return outlines
@@ -98,14 +99,14 @@ def cached_outline(text: str | None) -> Outline | None:
 
 
 def filter_all(notes: list[Note], context: Context, cache: Cache,
-               processes: int) -> list[Filtered]:
+               pool: workers.Workers) -> list[Filtered]:
     """Every note through the filter chain: from the cache, or in worker processes."""
     use_cache = not context.flags.get("allow_remote")  # a remote image may change any time
     keys = [digest(context.digest, context.parsed.key(note)) for note in notes]
     results = [cached_filtered(cache.get("filtered", key), context) if use_cache else None
                for key in keys]
     missing = [i for i, result in enumerate(results) if result is None]
-    made = workers.run(lambda i: filter_note(notes[i], context), missing, processes)
+    made = pool.map("Filtering notes", lambda i: filter_note(notes[i], context), missing)
     for index, filtered in zip(missing, made, strict=True):
         results[index] = filtered
         if use_cache:

@@ -18,8 +18,10 @@ from .errors import ExportError, time_limit
 from .index import Entry
 from .log import Warnings
 from .model import Book, Note
+from .progress import Progress
 from .render import atomic_output, epub, html, latex
 from .vault import Vault, scan
+from .workers import Workers
 
 WRITE_SECONDS = 600  # pandoc's writers and WeasyPrint's layout, together
 
@@ -60,20 +62,26 @@ class Guide:
         return doc
 
 
-def export(options: Options) -> Result:
-    """Export the vault or note at options.source in options.fmt; raise ExportError on failure."""
-    guide = build(options)
+def export(options: Options, progress: Progress | None = None) -> Result:
+    """Export the vault or note at options.source in options.fmt; raise ExportError on failure.
+
+    `progress` hears of each stage (silence by default).
+    """
+    pool = Workers(options.processes, progress or Progress())
+    guide = build(options, pool)
     slug = f"{slugify(guide.book.title)}.{EXTENSIONS[options.fmt]}"
     output = options.output or default_output_dir() / slug
     result = Result(output=output)
-    write(guide, options, output, result)
+    write(guide, options, output, result, pool)
     result.warnings = guide.warnings.messages
     return result
 
 
-def build(options: Options) -> Guide:
+def build(options: Options, pool: Workers | None = None) -> Guide:
     """Read, parse, outline and filter the notes: everything but writing."""
+    pool = pool or Workers(options.processes)
     warnings = Warnings(strict=options.strict)
+    pool.progress.stage("Reading the vault")
     vault, config = read_vault(options, warnings)
     selected = select_notes(vault, config, options.source if options.source.is_file() else None)
     if not selected:
@@ -81,11 +89,11 @@ def build(options: Options) -> Guide:
 
     cache = Cache(options.cache_folder)
     parsed = reader.ParsedNotes(cache, options.processes)
+    pool.progress.stage("Parsing notes")
     parsed.parse(selected)
     own_chapter = len(selected) > 1
     prefixes = anchors_for(selected)
-    outlines = per_note.outline_all(selected, prefixes, parsed, own_chapter, cache,
-                                    options.processes)
+    outlines = per_note.outline_all(selected, prefixes, parsed, own_chapter, cache, pool)
     sources = [note_source(note, outline) for note, outline in zip(selected, outlines, strict=True)]
     found = bibliography.books(selected, [o.title_text for o in outlines], sources)
     book = make_book(options, config, selected, outlines, vault.root)
@@ -100,7 +108,7 @@ def build(options: Options) -> Guide:
         prefixes=dict(zip(rels, prefixes, strict=True)),
         outlines=dict(zip(rels, outlines, strict=True)), books=found,
         index_terms=index_terms.front_matter_terms(vault, rels))
-    filtered = per_note.filter_all(selected, context, cache, options.processes)
+    filtered = per_note.filter_all(selected, context, cache, pool)
 
     for part in filtered:
         warnings.extend(part.warnings)
@@ -158,7 +166,7 @@ def make_book(options: Options, config: VaultConfig, notes: list[Note],
                 template=options.template, duplex=options.duplex)
 
 
-def write(guide: Guide, options: Options, output: Path, result: Result) -> None:
+def write(guide: Guide, options: Options, output: Path, result: Result, pool: Workers) -> None:
     """Write the guide in the asked format, replacing `output` atomically.
 
     Under --strict a warning raised while writing fails the export before the rename.
@@ -168,21 +176,24 @@ def write(guide: Guide, options: Options, output: Path, result: Result) -> None:
     with atomic_output(output) as partial, time_limit(WRITE_SECONDS, f"writing {output.name}"):
         if options.fmt == "pdf":
             from .render import guide_pdf  # WeasyPrint takes a third of a second to import
-            guide_pdf.write_guide(guide, partial, options.processes, Cache(options.cache_folder))
+            guide_pdf.write_guide(guide, partial, pool, Cache(options.cache_folder))
         elif options.fmt == "latex":
+            pool.progress.stage("Writing LaTeX")
             if guide.index:
                 meta.content.append(pf.RawBlock("\\printindex", "latex"))
             partial.write_text(latex.render(meta, book, guide.parts), encoding="utf-8")
             latex.copy_images(guide.images, book.root, output.parent)
         else:
             meta.content.extend(index.to_blocks(guide.index))
+            pool.progress.stage(f"Writing {options.fmt.upper()}")
             if options.fmt == "epub":
-                epub.write_epub(meta, partial, guide.parts)
+                epub.write_epub(meta, book, partial, guide.parts)
             else:
                 partial.write_text(html.render(meta, book, guide.parts, self_contained=True),
                                    encoding="utf-8")
         warnings.check_strict()
     if options.fmt == "latex" and options.compile_tex:
+        pool.progress.stage("Compiling LaTeX")
         result.extra.append(latex.compile_pdf(output, guide.images))
 
 

@@ -9,13 +9,31 @@ from __future__ import annotations
 import multiprocessing
 import signal
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .progress import Progress
 
 _task: Callable | None = None  # the function the forked workers run, set before forking
 _items: Sequence = ()
 
 
-def run(function: Callable, items: Sequence, processes: int) -> list:
-    """[function(item) for item in items], in `processes` processes at once.
+@dataclass
+class Workers:
+    """The processes an export may use, and the progress it shows."""
+
+    processes: int = 1
+    progress: Progress = field(default_factory=Progress)
+
+    def map(self, stage: str, function: Callable, items: Sequence) -> list:
+        """run() as the stage of the export called `stage`."""
+        self.progress.stage(stage, len(items))
+        return run(function, items, self.processes, self.progress.advance)
+
+
+def run(function: Callable, items: Sequence, processes: int,
+        advance: Callable[[int], None] = lambda done: None) -> list:
+    """[function(item) for item in items], in `processes` processes at once; `advance(1)`
+    as each item is done.
 
     An exception in a worker is raised here; the workers stop with it, and on Ctrl-C or
     a time limit in this process.
@@ -23,18 +41,24 @@ def run(function: Callable, items: Sequence, processes: int) -> list:
     global _task, _items
     processes = min(processes, len(items))
     if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [function(item) for item in items]
+        return [done(function(item), advance) for item in items]
     _task, _items = function, items
     pool = multiprocessing.get_context("fork").Pool(processes, initializer=ignore_ctrl_c)
     try:
         chunk = max(1, len(items) // (processes * 8))
-        results = pool.map(call, range(len(items)), chunksize=chunk)
+        results = [done(result, advance)
+                   for result in pool.imap(call, range(len(items)), chunksize=chunk)]
         pool.close()
         return results
     finally:
         pool.terminate()
         pool.join()
         _task, _items = None, ()
+
+
+def done(result, advance: Callable[[int], None]):
+    advance(1)
+    return result
 
 
 def call(index: int):

@@ -191,7 +191,7 @@ def test_cli_json_format(tmp_path):
 @pytest.mark.parametrize(("args", "message"), [
     (["nowhere"], "no such file or folder"),
     (["notes.txt"], "neither a vault folder nor a .md note"),
-    ([".", "--format", "xml"], "unknown format 'xml'"),
+    ([".", "--format", "xml"], "'xml' is not one of 'text', 'json'"),
 ])
 def test_cli_usage_errors_exit_2(tmp_path, args, message):
     (tmp_path / "notes.txt").write_text("x")

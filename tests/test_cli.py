@@ -77,3 +77,37 @@ def test_strict_turns_a_warning_into_a_failure_and_writes_nothing(tmp_path):
     assert not out.exists()
     relaxed = exporter("html", vault, "-o", out)
     assert relaxed.returncode == 0 and "warning: a.md:" in relaxed.stderr
+
+
+def test_theme_css_template_and_duplex_on_the_command_line(tmp_path):
+    css = tmp_path / "mine.css"
+    css.write_text("h1 { color: rgb(200, 0, 0); }")
+    done = exporter("html", FIXTURES / "prince", "--theme", "plain", "--css", css, "-o",
+                    tmp_path / "p.html")
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "p.html").read_text()
+    assert "border: 1px solid #888" in page and "rgb(200, 0, 0)" in page
+    done = exporter("pdf", FIXTURES / "prince", "--duplex", "--theme", "nope", "-o",
+                    tmp_path / "p.pdf")
+    assert done.returncode == 2 and "unknown theme 'nope'" in done.stderr
+
+
+def test_progress_lines_off_a_terminal_and_nothing_when_quiet(tmp_path):
+    from io import StringIO
+
+    from rich.console import Console
+
+    from exporter import export, progress
+    written = StringIO()
+    shown = progress.for_console(Console(file=written, force_terminal=False))
+    progress.SHOW_AFTER, before = 0, progress.SHOW_AFTER
+    try:
+        export(FIXTURES / "prince", "pdf", output=tmp_path / "p.pdf", progress=shown)
+    finally:
+        progress.SHOW_AFTER = before
+    stages = [line.split("] ", 1)[1] for line in written.getvalue().splitlines()]
+    assert stages[:2] == ["Reading the vault", "Parsing notes"]
+    assert any(stage.startswith("Laying out pages") for stage in stages)
+    assert stages[-1] == "Joining the PDF"
+    done = exporter("epub", FIXTURES / "prince", "-q", "-o", tmp_path / "p.epub")
+    assert done.returncode == 0 and done.stderr == ""

@@ -425,7 +425,7 @@ def test_a_layout_that_runs_too_long_is_cut_short(tmp_path, monkeypatch):
     out = tmp_path / "out" / "x.pdf"
     started = time.monotonic()
     with pytest.raises(ExportError, match=r"writing x\.pdf took longer than 0\.5 s"):
-        export(SEEDS, "pdf", output=out)
+        export(SEEDS, "pdf", output=out, cache=False)  # no layout kept from other tests
     assert time.monotonic() - started < 10
     assert list(out.parent.iterdir()) == []
 
@@ -520,6 +520,7 @@ def test_pandoc_packages_nothing_from_outside_even_past_the_filters(tmp_path):
     """The sandbox alone: a Doc the filters never saw, written straight to EPUB."""
     import panflute as pf
 
+    from exporter.model import Book
     from exporter.render import epub
     (tmp_path / "secret.png").write_bytes(SECRET_PNG)
     (tmp_path / "vault").mkdir()
@@ -528,6 +529,6 @@ def test_pandoc_packages_nothing_from_outside_even_past_the_filters(tmp_path):
                          pf.RawInline('<img src="../secret.png"/>', "html")),
                  api_version=(1, 23, 1))
     doc.metadata["title"] = pf.MetaString("T")
-    epub.write_epub(doc, tmp_path / "x.epub")
+    epub.write_epub(doc, Book("T", None, None, [], tmp_path / "vault"), tmp_path / "x.epub")
     with zipfile.ZipFile(tmp_path / "x.epub") as book:
         assert all(SECRET_PNG not in book.read(name) for name in book.namelist())

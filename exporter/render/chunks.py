@@ -118,7 +118,7 @@ def placeholder(units: list[str]) -> str:
 
 
 def lay_out(guide, chunks: list[list[str]], digits: str, folder: Path, cache: Cache,
-            processes: int) -> list[Chunk]:
+            pool: workers.Workers) -> list[Chunk]:
     """Each chunk laid out to a PDF in `folder`, or taken from the cache."""
     book = guide.book
     css = CHUNK_CSS % digits
@@ -133,7 +133,7 @@ def lay_out(guide, chunks: list[list[str]], digits: str, folder: Path, cache: Ca
         body = html.render_body(metas[index], book, parts=chunks[index], css=css)
         return lay_out_part(body, book.root, folder / f"chunk-{keys[index]}.pdf")
 
-    for index, chunk in zip(missing, workers.run(make, missing, processes), strict=True):
+    for index, chunk in zip(missing, pool.map("Laying out pages", make, missing), strict=True):
         found[index] = chunk
         keep_chunk(cache, keys[index], chunk)
     return found

@@ -6,13 +6,17 @@ from pathlib import Path
 import panflute as pf
 
 from .. import pandoc
+from ..model import Book
 from . import template_text
 
 
-def write_epub(doc: pf.Doc, target: Path, parts: list[str] = ()) -> None:
+def write_epub(doc: pf.Doc, book: Book, target: Path, parts: list[str] = ()) -> None:
     """pandoc runs sandboxed: the images are data: URIs already (the embeds filter made
-    them), and the styles go in as header-includes, since --css files are out of its reach."""
-    css = template_text("epub.css") + template_text("callouts.css")
+    them), and the styles go in as header-includes, since --css files are out of its reach.
+    The styles: epub.css, callouts.css, the theme, then the user's CSS."""
+    css = "\n".join([template_text("epub.css"), template_text("callouts.css"),
+                     template_text(f"themes/{book.theme}.css"),
+                     book.css.read_text(encoding="utf-8") if book.css else ""])
     doc.metadata["header-includes"] = pf.MetaBlocks(pf.RawBlock(f"<style>\n{css}</style>",
                                                                 "html"))
     pandoc.write(doc, "epub3", [

@@ -34,7 +34,7 @@ class Body:
     end: int
 
 
-def write_guide(guide, target: Path, processes: int, cache: Cache) -> None:
+def write_guide(guide, target: Path, pool: workers.Workers, cache: Cache) -> None:
     """Lay out the guide and write it to `target`.
 
     With --duplex, blank pages make every chapter, the body and the index open on a
@@ -45,35 +45,36 @@ def write_guide(guide, target: Path, processes: int, cache: Cache) -> None:
         run_folder = Path(temporary)
         folder = kept_folder(cache) or run_folder
         blank = lay_out(BLANK_PAGE, book.root, run_folder / "blank.pdf") if book.duplex else None
-        body = lay_out_body(guide, folder, cache, processes, blank)
-        front, index, numbered = finish(guide, body, run_folder, folder, processes)
+        body = lay_out_body(guide, folder, cache, pool, blank)
+        front, index, numbered = finish(guide, body, run_folder, folder, pool)
         for chunk, path in zip(body.chunks, numbered, strict=True):
             chunk.pdf = path
         front_parts = [front] + ([blank] if blank is not None and front.pages % 2 else [])
         back = [index] if index else []
         for part in (*body.chunks, front, *back):
             guide.warnings.extend(part.warnings)
+        pool.progress.stage("Joining the PDF")
         join(front_parts + body.parts + back, target, info(book), book.lang,
              labels=[(0, "r"), (sum(p.pages for p in front_parts), "D")])
     if folder is not run_folder:
         prune(folder)
 
 
-def body_pages(guide, processes: int, cache: Cache) -> dict[str, int]:
+def body_pages(guide, pool: workers.Workers, cache: Cache) -> dict[str, int]:
     """{id: the page number the guide PDF prints where it lands}, from the body laid out
     as write_guide lays it out (or from the cache, when it has)."""
     with tempfile.TemporaryDirectory(prefix="exporter-pdf-") as temporary:
         folder = kept_folder(cache) or Path(temporary)
         blank = Part("", 1) if guide.book.duplex else None  # only counted
-        return lay_out_body(guide, folder, cache, processes, blank).pages
+        return lay_out_body(guide, folder, cache, pool, blank).pages
 
 
-def lay_out_body(guide, folder: Path, cache: Cache, processes: int,
+def lay_out_body(guide, folder: Path, cache: Cache, pool: workers.Workers,
                  blank: Part | None) -> Body:
     """The body in chunks, laid out (or from the cache), placed one after the other."""
     units = chunks.chapter_units(guide.parts, guide.context.own_chapter)
-    laid_out = chunks.lay_out(guide, chunks.group(units, processes), chunks.placeholder(units),
-                              folder, cache, processes)
+    laid_out = chunks.lay_out(guide, chunks.group(units, pool.processes),
+                              chunks.placeholder(units), folder, cache, pool)
     parts, starts = pad_and_place(laid_out, blank)
     pages = {name: starts[k] + page for k, chunk in enumerate(laid_out)
              for name, (page, *_) in chunk.anchors.items()}
@@ -102,7 +103,7 @@ def pad_and_place(body: list[chunks.Chunk], blank: Part | None) -> tuple[list[Pa
     return parts, starts
 
 
-def finish(guide, body: Body, run_folder: Path, folder: Path, processes: int
+def finish(guide, body: Body, run_folder: Path, folder: Path, pool: workers.Workers
            ) -> tuple[chunks.Chunk, chunks.Chunk | None, list[str]]:
     """The title page and contents, the index, and the chunks' numbers drawn in: all in
     one go of the worker processes, so that the long index shares them with the rest."""
@@ -120,7 +121,7 @@ def finish(guide, body: Body, run_folder: Path, folder: Path, processes: int
 
     numbering = chunks.numbering(guide, body.chunks, body.starts, body.pages, folder)
     jobs = [index, front, *(job for _, job in numbering if job is not None)]
-    done = workers.run(lambda job: job(), jobs, processes)
+    done = pool.map("Contents, index, page numbers", lambda job: job(), jobs)
     return done[1], done[0], [path for path, _ in numbering]
 
 

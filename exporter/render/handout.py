@@ -29,6 +29,7 @@ from ..log import Warnings
 from ..model import Book
 from ..pipeline import Result, build, default_output_dir
 from ..vault import Vault, normalise
+from ..workers import Workers
 from . import TEMPLATES, atomic_output, guide_pdf, pdf, template_text
 
 # The page size the handout is laid out on, by --paper; a booklet lays out half-sheets.
@@ -417,7 +418,7 @@ def guide_pages(options: Options) -> dict[str, int]:
     """{id: the page number the guide PDF prints where it lands}: the PDF guide's body, as
     `exporter pdf` lays it out (from the cache when it has)."""
     guide = build(dataclasses.replace(options, fmt="pdf"))
-    return guide_pdf.body_pages(guide, options.processes, Cache(options.cache_folder))
+    return guide_pdf.body_pages(guide, Workers(options.processes), Cache(options.cache_folder))
 
 
 def booklet_sides(count: int) -> list[tuple[int, int]]:

@@ -1,0 +1,93 @@
+"""The PDF laid out in chunks at once: the same pages as in one piece, numbers right across
+chunks, and a re-export after an edit that lays out only what the edit touched."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pikepdf
+import pytest
+
+from exporter import export
+from exporter.render import chunks
+
+from .conftest import FIXTURES, SEEDS, page_texts, printed_pages
+
+PRINCE = FIXTURES / "prince"
+
+
+@pytest.fixture
+def one_chunk_per_chapter(monkeypatch):
+    """Chunks of one chapter each: every cross-reference leaves its chunk."""
+    monkeypatch.setattr(chunks, "CHUNK_PAGES", (0, 0))
+
+
+def test_chunks_give_the_pages_one_piece_gives(tmp_path, monkeypatch):
+    monkeypatch.setattr(chunks, "CHUNK_PAGES", (10_000, 10_000))  # all in one chunk
+    whole = page_texts(export(PRINCE, "pdf", output=tmp_path / "whole.pdf").output)
+    monkeypatch.setattr(chunks, "CHUNK_PAGES", (0, 0))
+    pieces = page_texts(export(PRINCE, "pdf", output=tmp_path / "pieces.pdf").output)
+    assert len(pieces) == len(whole) > 5 and pieces == whole
+
+
+@pytest.mark.usefixtures("one_chunk_per_chapter")
+def test_cross_references_and_contents_point_across_chunks(tmp_path):
+    out = export(PRINCE, "pdf", output=tmp_path / "p.pdf", jobs=2).output
+    pages = printed_pages(out)
+    text = " ".join(pages.values())
+
+    def page_of(heading):
+        return next(n for n, page in pages.items() if n.isdigit() and page.startswith(heading))
+
+    assert f"Duke Valentino (p. {page_of('Cesare Borgia')})" in text
+    assert f"Read Chapter 10 (p. {page_of('How the strength')})" in text
+    contents = pages["ii"]
+    for heading in ("Introduction", "Of hereditary principalities", "Cesare Borgia"):
+        assert re.search(rf"{heading} (\d+)", contents).group(1) == page_of(heading)
+
+
+@pytest.mark.usefixtures("one_chunk_per_chapter")
+def test_every_link_lands_on_a_named_place_of_the_joined_pdf(tmp_path):
+    out = export(PRINCE, "pdf", output=tmp_path / "p.pdf").output
+    with pikepdf.open(out) as pdf:
+        names = set(pikepdf.NameTree(pdf.Root.Names.Dests).keys())
+        targets = [str(annotation.Dest) for page in pdf.pages
+                   for annotation in page.get("/Annots", []) if "/Dest" in annotation]
+        labels = [pdf.Root.PageLabels.Nums[i] for i in (0, 2)]
+    assert len(targets) > 20 and set(targets) <= names
+    assert labels == [0, 2]  # roman for the title page and contents, then 1, 2, 3...
+
+
+@pytest.mark.usefixtures("one_chunk_per_chapter")
+def test_duplex_chunks_open_on_right_hand_pages(tmp_path):
+    out = export(PRINCE, "pdf", output=tmp_path / "d.pdf", duplex=True).output
+    openings = [int(n) for n, text in printed_pages(out).items() if n.isdigit()
+                and text.startswith(("Introduction", "Of hereditary", "How the strength",
+                                     "Cesare Borgia", "Index"))]
+    assert len(openings) == 5 and all(n % 2 == 1 for n in openings)
+
+
+def test_an_edit_lays_out_only_the_chunk_it_is_in(tmp_path, monkeypatch):
+    monkeypatch.setattr(chunks, "CHUNK_PAGES", (0, 0))
+    vault = tmp_path / "vault"
+    shutil.copytree(PRINCE, vault)
+    out = tmp_path / "out" / "p.pdf"
+    export(vault, "pdf", output=out, jobs=1)
+    laid_out = []
+    real = chunks.lay_out_part
+    monkeypatch.setattr(chunks, "lay_out_part",
+                        lambda body, *rest: laid_out.append(body) or real(body, *rest))
+    note = vault / "Chapters" / "Chapter 10.md"
+    note.write_text(note.read_text() + "\nOne more sentence, about fortresses.\n")
+    export(vault, "pdf", output=out, jobs=1)
+    bodies = [body for body in laid_out if "main class=\"guide\"" in body]
+    assert len(bodies) == 1 and "about fortresses" in bodies[0]
+    assert "about fortresses" in " ".join(page_texts(out))
+
+
+def test_without_the_cache_nothing_is_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    export(SEEDS, "pdf", output=tmp_path / "s.pdf", cache=False)
+    assert not (tmp_path / "cache").exists()
+    export(SEEDS, "pdf", output=tmp_path / "s.pdf")
+    assert any((tmp_path / "cache" / "obsidian-study-guide" / "pdf").glob("chunk-*.pdf"))
