@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 EXPORTER := $(BIN)/exporter
 STAMP := $(VENV)/.installed
 
-.PHONY: pdf epub latex html handout proof test lint install clean
+.PHONY: pdf epub latex html handout proof bench test lint install clean
 
 pdf: $(STAMP)
 	$(EXPORTER) pdf $(VAULT)
@@ -35,6 +35,11 @@ proof: $(STAMP)
 	  | head -1 | grep -qx Index && echo $$p && break; done); \
 	pdftoppm -png -r 70 -f $$index -l $$pages build/proof/guide.pdf build/proof/index
 	@echo "look at build/proof/*.png"
+
+# Exporter against plain pandoc and WeasyPrint, in one run (BENCHMARKS.md); a quick one:
+# make bench BENCH_ARGS="--sizes 10,100".
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 test: $(STAMP)
 	$(BIN)/pytest -q
