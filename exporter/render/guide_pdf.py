@@ -10,10 +10,11 @@ from __future__ import annotations
 import tempfile
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .. import workers
-from ..cache import Cache
+from ..cache import Cache, code_version, digest
 from . import chunks, html
 from .join import Part, join
 
@@ -46,7 +47,7 @@ def write_guide(guide, target: Path, pool: workers.Workers, cache: Cache) -> Non
         folder = kept_folder(cache) or run_folder
         blank = lay_out(BLANK_PAGE, book.root, run_folder / "blank.pdf") if book.duplex else None
         body = lay_out_body(guide, folder, cache, pool, blank)
-        front, index, numbered = finish(guide, body, run_folder, folder, pool)
+        front, index, numbered = finish(guide, body, folder, cache, pool)
         for chunk, path in zip(body.chunks, numbered, strict=True):
             chunk.pdf = path
         front_parts = [front] + ([blank] if blank is not None and front.pages % 2 else [])
@@ -103,26 +104,35 @@ def pad_and_place(body: list[chunks.Chunk], blank: Part | None) -> tuple[list[Pa
     return parts, starts
 
 
-def finish(guide, body: Body, run_folder: Path, folder: Path, pool: workers.Workers
+def finish(guide, body: Body, folder: Path, cache: Cache, pool: workers.Workers
            ) -> tuple[chunks.Chunk, chunks.Chunk | None, list[str]]:
     """The title page and contents, the index, and the chunks' numbers drawn in: all in
-    one go of the worker processes, so that the long index shares them with the rest."""
+    one go of the worker processes, so that the long index shares them with the rest.
+
+    The contents and the index are kept by their markup: an edit that moves no heading
+    and no indexed term to another page lays out neither again.
+    """
     book = guide.book
+    front = html.render_front(book, entries(guide.contents, body.pages))
+    index = html.render_index(guide.index, body.pages, book, body.end) if guide.index else None
+    keys = {name: digest(code_version(), markup)
+            for name, markup in (("front", front), ("index", index)) if markup is not None}
+    made = {name: chunks.cached_chunk(cache, key) for name, key in keys.items()}
+    markups = {"front": front, "index": index}
 
-    def front() -> chunks.Chunk:
-        contents = html.render_front(book, entries(guide.contents, body.pages))
-        return lay_out(contents, book.root, run_folder / "front.pdf")
+    def lay_out_kept(name: str) -> chunks.Chunk:
+        target = folder / f"{name}-{keys[name]}.pdf"
+        return chunks.lay_out_part(markups[name], book.root, target)
 
-    def index() -> chunks.Chunk | None:
-        if not guide.index:
-            return None
-        markup = html.render_index(guide.index, body.pages, book, body.end)
-        return lay_out(markup, book.root, run_folder / "index.pdf")
-
+    missing = [name for name, part in made.items() if part is None]
     numbering = chunks.numbering(guide, body.chunks, body.starts, body.pages, folder)
-    jobs = [index, front, *(job for _, job in numbering if job is not None)]
+    jobs = [*(partial(lay_out_kept, name) for name in missing),
+            *(job for _, job in numbering if job is not None)]
     done = pool.map("Contents, index, page numbers", lambda job: job(), jobs)
-    return done[1], done[0], [path for path, _ in numbering]
+    for name, part in zip(missing, done, strict=False):
+        made[name] = part
+        chunks.keep_chunk(cache, keys[name], part)
+    return made["front"], made.get("index"), [path for path, _ in numbering]
 
 
 def lay_out(markup: str, root: Path, target: Path) -> chunks.Chunk:

@@ -10,6 +10,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, PageLocation, String
 
 PX_TO_PT = 0.75  # CSS pixels (WeasyPrint's unit) to PDF points
+NAMES_PER_LEAF = 512  # named destinations in one leaf of the name tree
 
 
 @dataclass
@@ -37,10 +38,11 @@ def join(parts: list[Part], target: Path, info: dict[str, str], lang: str,
                 for source in sources:
                     offsets.append(len(out.pages))
                     out.pages.extend(source.pages)
-            out.Root.Names = Dictionary(Dests=destinations(out, parts, offsets).obj)
+            out.Root.Names = Dictionary(Dests=out.make_indirect(destinations(out, parts, offsets)))
+            heights = [float(page.mediabox[3]) for page in out.pages]
             with out.open_outline() as outline:
                 for part, offset in zip(parts, offsets, strict=True):
-                    outline.root.extend(outline_items(part.bookmarks, offset, out))
+                    outline.root.extend(outline_items(part.bookmarks, offset, heights))
             out.Root.PageLabels = Dictionary(Nums=Array(
                 [x for index, style in labels for x in (index, Dictionary(S=Name("/" + style)))]))
             out.Root.Lang = String(lang)
@@ -52,30 +54,44 @@ def join(parts: list[Part], target: Path, info: dict[str, str], lang: str,
             source.close()
 
 
-def destinations(out: pikepdf.Pdf, parts: list[Part], offsets: list[int]) -> pikepdf.NameTree:
-    """Every anchor of every part (the first of a name wins), at its place on its page."""
-    tree = pikepdf.NameTree.new(out)
+def destinations(out: pikepdf.Pdf, parts: list[Part], offsets: list[int]) -> Dictionary:
+    """Every anchor of every part (the first of a name wins), at its place on its page.
+
+    The name tree is built whole, its leaves sorted by key: pikepdf's NameTree inserts one
+    name at a time, which took seconds for the tens of thousands of a long guide.
+    """
+    pages = list(out.pages)
+    heights = [float(page.mediabox[3]) for page in pages]
+    named: dict[bytes, Array] = {}
     for part, offset in zip(parts, offsets, strict=True):
         for name, (page, x, y) in part.anchors.items():
-            if name not in tree:
-                tree[name] = Array([out.pages[offset + page].obj, Name.XYZ,
-                                    *point(out, offset + page, x, y), 0])
-    return tree
+            key = bytes(String(name))
+            if key not in named:
+                index = offset + page
+                named[key] = Array([pages[index].obj, Name.XYZ,
+                                    *point(heights[index], x, y), 0])
+    keys = sorted(named)
+    leaves = [keys[start:start + NAMES_PER_LEAF] for start in range(0, len(keys), NAMES_PER_LEAF)]
+    if len(leaves) <= 1:
+        return Dictionary(Names=Array([x for key in keys for x in (String(key), named[key])]))
+    return Dictionary(Kids=Array([out.make_indirect(Dictionary(
+        Limits=Array([String(leaf[0]), String(leaf[-1])]),
+        Names=Array([x for key in leaf for x in (String(key), named[key])])))
+        for leaf in leaves]))
 
 
-def point(out: pikepdf.Pdf, page: int, x: float, y: float) -> tuple[float, float]:
+def point(height: float, x: float, y: float) -> tuple[float, float]:
     """A point in CSS px from a page's top-left corner, in PDF points from its bottom-left."""
-    height = float(out.pages[page].mediabox[3])
     return round(x * PX_TO_PT, 3), round(height - y * PX_TO_PT, 3)
 
 
-def outline_items(bookmarks: list, offset: int, out: pikepdf.Pdf) -> list[OutlineItem]:
+def outline_items(bookmarks: list, offset: int, heights: list[float]) -> list[OutlineItem]:
     """WeasyPrint's bookmark tree (label, (page, x, y), children, state) as outline items."""
     items = []
     for label, (page, x, y), children, state in bookmarks:
-        left, top = point(out, offset + page, x, y)
+        left, top = point(heights[offset + page], x, y)
         item = OutlineItem(label, offset + page, PageLocation.XYZ, left=left, top=top)
-        item.children.extend(outline_items(children, offset, out))
+        item.children.extend(outline_items(children, offset, heights))
         item.is_closed = state == "closed"
         items.append(item)
     return items
