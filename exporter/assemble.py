@@ -14,7 +14,7 @@ from filters.blocks import take_block_ids
 
 from .model import Note
 from .reader import take_header_lines
-from .vault import normalise
+from .vault import normalise, wikilink_target
 
 
 @dataclass
@@ -47,12 +47,18 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "note"
 
 
+# Ids the guide gives its own parts; a note named "Index" must not take the index's.
+RESERVED_IDS = {"index", "bibliography", "refs", "toc", "title-page", "contents"}
+
+
 def anchors_for(notes: list[Note]) -> list[str]:
-    """A unique id for each note's chapter, from its file name."""
-    used: set[str] = set()
+    """A unique id for each note's chapter, from its file name; never one of the guide's
+    own, never starting with a digit (an EPUB id may not)."""
+    used: set[str] = set(RESERVED_IDS)
     anchors = []
     for note in notes:
-        anchor = base = slugify(note.name)
+        base = slugify(note.name)
+        anchor = base = f"n-{base}" if base[0].isdigit() else base
         counter = 1
         while anchor in used:
             counter += 1
@@ -119,6 +125,8 @@ def prefix_ids(note: Note, doc: pf.Doc, anchor: str, outline: Outline) -> None:
             outline.headings.setdefault(normalise(pf.stringify(elem)), elem.identifier)
         if isinstance(elem, (pf.Link, pf.Image)):
             elem.attributes["note"] = rel  # the filters resolve targets from this note
+            if "wikilink" in elem.classes:
+                elem.url = wikilink_target(elem.url)
             if (isinstance(elem, pf.Link) and "wikilink" not in elem.classes
                     and elem.url.startswith("#") and len(elem.url) > 1):
                 elem.url = "#" + prefix + elem.url[1:]

@@ -15,7 +15,7 @@ from . import pandoc, reader
 from .errors import ExportError, UsageError, where
 from .log import Warnings
 from .model import Note
-from .vault import Vault, natural_key, normalise, scan
+from .vault import Vault, natural_key, normalise, scan, wikilink_target
 
 FORMATS = ("text", "json")
 ABSOLUTE = re.compile(r"^(?:[/\\]|[A-Za-z]:[/\\])")  # /x, \x, C:/x, C:\x
@@ -155,6 +155,7 @@ def wikilinks(doc: pf.Doc) -> list[pf.Link | pf.Image]:
 
     def visit(elem, _doc):
         if isinstance(elem, (pf.Link, pf.Image)) and "wikilink" in elem.classes:
+            elem.url = wikilink_target(elem.url)
             found.append(elem)
 
     doc.walk(visit)
@@ -184,6 +185,8 @@ def check_link(link: pf.Link | pf.Image, note: Note, vault: Vault, docs: dict) -
         problems.append(at("error", f"{shown} embeds a note that does not exist"))
     elif found is None:
         problems.append(at("warning", f"{shown} links to no note (printed as a concept)"))
+    elif heading.startswith("^") and not has_block(found, heading[1:]):
+        problems.append(at("warning", f"{shown}: {found.rel} has no block '{heading}'"))
     elif heading and not heading.startswith("^") and not has_heading(found, heading, docs):
         problems.append(at("warning", f"{shown}: {found.rel} has no heading '{heading}'"))
     return problems
@@ -234,7 +237,13 @@ def has_heading(note: Note, heading: str, docs: dict) -> bool:
             texts.add(normalise(pf.stringify(elem).strip()))
 
     doc.walk(visit)
-    return normalise(heading.strip()) in texts
+    return normalise(heading.split("#")[-1].strip()) in texts
+
+
+def has_block(note: Note, block_id: str) -> bool:
+    """Whether a line of the note ends with the block id `^block_id`."""
+    line_end = rf"(?:^|\s)\^{re.escape(block_id)}[ \t]*$"
+    return re.search(line_end, note.body, re.MULTILINE) is not None
 
 
 def embed_cycles(notes: list[Note], vault: Vault, docs: dict) -> list[Problem]:
@@ -277,7 +286,8 @@ def embedded_notes(note: Note, vault: Vault, docs: dict) -> list[tuple[str, Note
         name = link.url.partition("#")[0]
         if isinstance(link, pf.Image) and name.strip():
             embedded = resolve(vault, name, note)[0]
-            if embedded is not None:
+            # a section of the note itself (![[Self#Part]]) prints unless it holds the embed
+            if embedded is not None and not (embedded.rel == note.rel and "#" in link.url):
                 found.append((link.url, embedded))
     return found
 

@@ -176,3 +176,9 @@ def attachment_folder(root: Path) -> str:
         return str(settings.get("attachmentFolderPath", "")).strip("/")
     except (OSError, ValueError, AttributeError):
         return ""
+
+
+def wikilink_target(url: str) -> str:
+    """A wikilink's target as meant: in a table `[[Note\\|alias]]` escapes its pipe, and
+    pandoc leaves that backslash on the target."""
+    return url[:-1] if url.endswith("\\") else url

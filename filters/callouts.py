@@ -19,7 +19,9 @@ TYPES = {
     "danger": "danger", "error": "danger", "bug": "bug", "example": "example",
     "quote": "quote", "cite": "quote",
 }
-MARKER = re.compile(r"^\[!([^\]]+)\]([+-]?)$")
+# [!type], [!type|metadata] (themes read it; it changes nothing here), a fold marker, and
+# maybe the title glued on: "[!tip]Title".
+MARKER = re.compile(r"^\[!([^\]|]+)(?:\|[^\]]*)?\]([+-]?)(.*)$", re.DOTALL)
 
 
 def action(elem, doc):
@@ -46,7 +48,8 @@ def parse_first_line(inlines):
             continue
         match = MARKER.match(pf.stringify(pf.Plain(*inlines[:end + 1])))
         if match:
-            title = strip_blank(inlines[end + 1:line_end])
+            glued = [pf.Str(match.group(3))] if match.group(3) else []
+            title = strip_blank(glued + inlines[end + 1:line_end])
             rest = strip_blank(inlines[line_end + 1:])
             return match.group(1).strip(), title, rest
         return None

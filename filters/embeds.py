@@ -28,7 +28,8 @@ MAX_EMBEDS = 1000  # per note: a note embedding another 10 times, 6 deep, is 10^
 # Blocks and inlines inside one another, embeds included: panflute's walk() and the
 # filters recurse about 4 Python frames a level, and the stack ends near 1,000.
 MAX_NESTING = 130
-SIZE = re.compile(r"^(\d+)(?:x(\d+))?$")
+SIZE = re.compile(r"^(?P<width>\d+)(?:x(?P<height>\d+))?$")
+ALT_SIZE = re.compile(r"^(?P<alt>.*?)\|(?P<width>\d+)(?:x(?P<height>\d+))?$")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 REMOTE = ("http://", "https://", "ftp://", "//")
 REMOTE_SECONDS = 20
@@ -40,6 +41,7 @@ MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif"
 
 def prepare(doc):
     doc.embeds_left = MAX_EMBEDS
+    doc.embedded_headings = 0
     doc.images = []
     doc.embedded = []  # the notes whose text the document now holds
 
@@ -124,7 +126,7 @@ def embed_note(link, doc, chain, depth):
              source)
         return notice(f"(embed of {target} omitted: nested too deeply)")
     box = pf.Div(*blocks, classes=["embed"], attributes={"data-source": str(note.rel)})
-    detach(box, str(note.rel))
+    detach(box, str(note.rel), doc)
     box.walk(lambda elem, d: expand(elem, d, [*outer, key], depth), doc)
     return [box]
 
@@ -175,16 +177,27 @@ def select(blocks, fragment):
     return None
 
 
-def detach(box, rel):
-    """Make a copy fit to stand in another note: no ids, headings out of the contents."""
-    def visit(elem, doc):
+def detach(box, rel, doc):
+    """Make a copy fit to stand in another note: headings out of the contents and below
+    chapter level (an embed never starts a chapter, nor an EPUB file), with ids of their
+    own (else pandoc's EPUB writer makes ids from their text, the chapters' ids); no
+    other ids."""
+    headers = []
+
+    def visit(elem, _):
         if hasattr(elem, "identifier") and not isinstance(elem, pf.Doc):
             elem.identifier = ""
         if isinstance(elem, pf.Header):
             elem.classes.extend(c for c in ("unlisted", "unnumbered") if c not in elem.classes)
+            headers.append(elem)
         if isinstance(elem, (pf.Link, pf.Image)):
             elem.attributes["note"] = rel
     box.walk(visit)
+    shift = max(0, 2 - min((h.level for h in headers), default=2))
+    for header in headers:
+        header.level = min(6, header.level + shift)
+        doc.embedded_headings += 1
+        header.identifier = f"{getattr(doc, 'id_prefix', '')}embedded-{doc.embedded_headings}"
 
 
 def image(elem, doc):
@@ -221,16 +234,22 @@ def image(elem, doc):
 
 
 def printed(elem, url, target):
-    """The Image to print: `url`, the size a wikilink asks for, no wikilink class."""
+    """The Image to print: `url`, the size asked for (`![[pic.png|300]]`, or the alt
+    text of `![alt|300x200](pic.png)`), no wikilink class."""
     wikilink = "wikilink" in elem.classes
-    size = SIZE.match(pf.stringify(elem)) if wikilink else None
+    alt = list(elem.content) if not wikilink else [pf.Str(PurePosixPath(target).stem)]
+    if wikilink:
+        size = SIZE.match(pf.stringify(elem))
+    else:  # ![alt|300](pic.png), as Obsidian reads it
+        size = ALT_SIZE.match(pf.stringify(elem))
+        if size:
+            alt = words(size["alt"])
     attributes = dict(elem.attributes)
     attributes.pop("note", None)
     if size:
-        attributes["width"] = f"{size.group(1)}px"
-        if size.group(2):
-            attributes["height"] = f"{size.group(2)}px"
-    alt = list(elem.content) if not wikilink else [pf.Str(PurePosixPath(target).stem)]
+        attributes["width"] = f"{size['width']}px"
+        if size["height"]:
+            attributes["height"] = f"{size['height']}px"
     return pf.Image(*alt, url=url, attributes=attributes,
                     classes=[c for c in elem.classes if c != "wikilink"])
 
@@ -285,6 +304,11 @@ def find_image(target, elem, doc):
         if beside in vault.attachments:
             return beside
     return vault.resolve_attachment(target, from_note)
+
+
+def words(text):
+    parts = [pf.Str(w) for w in text.split()]
+    return [x for w in parts for x in (w, pf.Space())][:-1]
 
 
 def placeholder(text):

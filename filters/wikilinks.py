@@ -55,8 +55,8 @@ def wikilink_display(link):
     name = note_part.rsplit("/", 1)[-1]
     if name.lower().endswith(".md"):
         name = name[:-3]
-    fragment = fragment.lstrip("^")
-    shown = " › ".join(part for part in (name, fragment) if part)
+    parts = fragment.lstrip("^").split("#")  # [[Note#H2#H3]] names H3 under H2
+    shown = " › ".join(part for part in (name, *parts) if part)
     return words(shown or link.url)
 
 
@@ -84,12 +84,11 @@ def find_note(doc, note_part, source):
 def anchor_in(doc, note, fragment):
     """The id of the note's heading or block the fragment names, else of the note."""
     rel = str(note.rel)
-    if fragment:
-        key = fragment.lstrip("^") if fragment.startswith("^") else fragment
-        found = doc.headings.get((rel, normalise(key.strip()))) or doc.blocks.get((rel, key))
-        if found:
-            return found
-    return doc.anchors[rel]
+    if fragment.startswith("^"):
+        found = doc.blocks.get((rel, fragment[1:]))
+    else:  # [[Note#H2#H3]]: the last heading named
+        found = doc.headings.get((rel, normalise(fragment.split("#")[-1].strip())))
+    return found or doc.anchors[rel]
 
 
 def concept(display, target, doc):

@@ -74,6 +74,7 @@ def test_a_heading_the_note_lacks_is_a_warning(tmp_path):
     assert lines(tmp_path) == [
         "a.md:5: warning: [[b#Missing]]: b.md has no heading 'Missing'",
         "a.md:6: warning: [[#Nope]]: a.md has no heading 'Nope'",
+        "a.md:6: warning: [[b#^block-id]]: b.md has no block '^block-id'",
     ]
 
 

@@ -46,7 +46,7 @@ def test_filter_leaves_no_raw_obsidian_syntax(name):
 
 def test_callouts_in_latex_are_tcolorboxes():
     tex = run_alone("callouts", "latex")
-    assert tex.count("\\begin{callout}") == tex.count("\\end{callout}") == 8
+    assert tex.count("\\begin{callout}") == tex.count("\\end{callout}") == 11
     assert "\\begin{callout}{callouttip}{Folded \\emph{tip} title}" in tex
     assert "\\begin{callout}{calloutnote}{My custom type}" not in tex
     assert "\\begin{callout}{calloutnote}{Custom}" in tex
