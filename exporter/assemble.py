@@ -86,7 +86,10 @@ def prepare(note: Note, doc: pf.Doc, anchor: str, own_chapter: bool) -> Outline:
     elif doc.content and isinstance(doc.content[0], pf.Header) and doc.content[0].identifier:
         outline.start = doc.content[0].identifier
     else:  # an empty Div before a first heading would sit alone on a page of its own
-        doc.content.insert(0, pf.Div(identifier=anchor, classes=["note-start"]))
+        # (not the anchor itself: pandoc's EPUB writer gives that id to the section it
+        # opens for text before any heading, when the title slugs to it)
+        outline.start = f"{anchor}--start"
+        doc.content.insert(0, pf.Div(identifier=outline.start, classes=["note-start"]))
     return outline
 
 

@@ -1,10 +1,12 @@
 """Select and order the notes of a guide, and decide what its title page says."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .config import CONFIG_NAME, Options, VaultConfig
 from .errors import ExportError
+from .log import Warnings
 from .model import Note
 from .vault import Vault, natural_key
 
@@ -51,3 +53,18 @@ def book_author(options: Options, config: VaultConfig, notes: list[Note]) -> str
         return options.author or config.author
     authors = {str(n.meta["author"]) for n in notes if n.meta.get("author")}
     return authors.pop() if len(authors) == 1 else None
+
+
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")  # en, de-CH, zh-Hant-TW
+
+
+def book_language(notes: list[Note], warnings: Warnings) -> str:
+    """The first note's front-matter `lang`, if it is a language tag; else English."""
+    lang = notes[0].meta.get("lang")
+    if lang is None:
+        return "en"
+    if not LANGUAGE_TAG.match(str(lang)):
+        warnings.warn(f"front-matter lang {str(lang)[:40]!r} is not a language tag (such as "
+                      "en or de-CH); using en", notes[0].rel, 2)
+        return "en"
+    return str(lang)

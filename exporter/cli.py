@@ -1,6 +1,7 @@
 """The `exporter` command: arguments to Options, errors to exit statuses. No logic here."""
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -151,6 +152,7 @@ def run(fmt: str, path: Path, given: dict, action=None) -> None:
     except ExportError as error:
         fail(error, 1)
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C may not cut the exit
         fail("interrupted: nothing written", 130)
     finally:
         progress.close()

@@ -1,4 +1,5 @@
-"""ExportError, an error the user can act on, naming its file and line; time_limit."""
+"""ExportError, an error the user can act on, naming its file and line; time_limit;
+interrupts_held."""
 from __future__ import annotations
 
 import signal
@@ -57,3 +58,16 @@ def time_limit(seconds: float, what: str) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Run the block with Ctrl-C held back; one pressed meanwhile interrupts after it."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

@@ -26,4 +26,5 @@ class Warnings:
     def check_strict(self) -> None:
         """Under --strict any warning fails the export before anything is written."""
         if self.strict and self.messages:
-            raise ExportError(f"{len(self.messages)} warning(s) under --strict: {self.messages[0]}")
+            raise ExportError(f"{len(self.messages)} warning(s) under --strict:\n"
+                              + "\n".join(self.messages))

@@ -47,13 +47,21 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
+class TooLong(ExportError):
+    """pandoc ran out of time; `stderr` holds what it had printed by then."""
+
+    def __init__(self, seconds: float, what: str, stderr: bytes):
+        super().__init__(f"pandoc took longer than {seconds:g} s", what)
+        self.seconds, self.stderr = seconds, stderr
+
+
 def run(args: list[str], stdin: str, what: str, seconds: float = TIMEOUT_SECONDS) -> str:
     """Run pandoc with a time limit; a failure becomes an ExportError about `what`."""
     try:
         done = subprocess.run([pandoc_path(), SANDBOX, *args], input=stdin.encode("utf-8"),
                               capture_output=True, timeout=seconds, check=False)
     except subprocess.TimeoutExpired as error:
-        raise ExportError(f"pandoc took longer than {seconds:g} s", what) from error
+        raise TooLong(seconds, what, error.stderr or b"") from error
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ExportError(f"pandoc failed: {' '.join(message[-3:])}", what)
@@ -80,15 +88,16 @@ def markdown_to_json(text: str, what: str) -> str:
 def parse_notes(bodies: list[tuple[str, str]], processes: int = 1) -> list[str | ExportError]:
     """The JSON AST of each (name, body), in order, from `processes` pandoc runs at once.
 
-    A note whose batch fails (a parse error, too long, too deep to load) is parsed again on
-    its own, so that the error names it; its place in the result holds that error.
+    A note a batch was stuck on for too long is an error at once; a note whose batch
+    fails otherwise (too deep to load) is parsed again on its own, so that the error names
+    it. Its place in the result holds that error.
     """
     batches = split_evenly([len(body) for _, body in bodies], processes)
     with ThreadPoolExecutor(max(1, len(batches))) as pool:
         parsed = list(pool.map(lambda batch: parse_batch([bodies[i] for i in batch]), batches))
     results: list[str | ExportError | None] = [None] * len(bodies)
     for batch, asts in zip(batches, parsed, strict=True):
-        for index, ast in zip(batch, asts or [None] * len(batch), strict=True):
+        for index, ast in zip(batch, asts, strict=True):
             results[index] = ast
     for index, ast in enumerate(results):
         if ast is None:
@@ -100,19 +109,35 @@ def parse_notes(bodies: list[tuple[str, str]], processes: int = 1) -> list[str |
     return results
 
 
-def parse_batch(bodies: list[tuple[str, str]]) -> list[str | ExportError] | None:
-    """Parse the notes in one pandoc run; None if the run failed as a whole."""
+def parse_batch(bodies: list[tuple[str, str]]) -> list[str | ExportError | None]:
+    """Parse the notes in one pandoc run: each note's JSON, its error, or None where the
+    run failed as a whole (that note is then parsed alone, so that an error names it)."""
+    if not bodies:
+        return []
     bundle = "".join([f"FORMAT {READER}\n",
                       *(f"NOTE {len(body.encode('utf-8'))}\n{body}" for _, body in bodies)])
     seconds = PARSE_SECONDS + BATCH_SECONDS_PER_MB * len(bundle) / 2**20
     try:
         parsed = json.loads(run(["--from", str(NOTES_READER), "--to", "json"], bundle,
                                 "a batch of notes", seconds))
+    except TooLong as error:
+        return after_too_long(bodies, error)
     except (ExportError, RecursionError):
-        return None
+        return [None] * len(bodies)
     version = parsed["pandoc-api-version"]
     return [note_json(div["c"][1], version, name)
             for div, (name, _) in zip(parsed["blocks"], bodies, strict=True)]
+
+
+def after_too_long(bodies: list[tuple[str, str]], error: TooLong) -> list:
+    """The note the run was stuck on is too slow to parse (it is not tried again: its
+    time is spent); the notes before and after it are parsed in runs of their own."""
+    stuck = error.stderr.count(b"NOTE DONE\n")
+    if stuck >= len(bodies):
+        return [None] * len(bodies)
+    slow = ExportError(f"pandoc took longer than {error.seconds:.0f} s to parse it",
+                       bodies[stuck][0])
+    return [*parse_batch(bodies[:stuck]), slow, *parse_batch(bodies[stuck + 1:])]
 
 
 def note_json(blocks: list, version: list, name: str) -> str | ExportError:

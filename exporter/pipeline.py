@@ -11,10 +11,10 @@ from filters import index_terms
 
 from . import bibliography, index, pandoc, per_note, reader
 from .assemble import Outline, anchors_for, slugify
-from .book import book_author, book_title, select_notes
+from .book import book_author, book_language, book_title, select_notes
 from .cache import Cache
 from .config import EXTENSIONS, Options, VaultConfig, load_vault_config
-from .errors import ExportError, time_limit
+from .errors import ExportError, interrupts_held, time_limit
 from .index import Entry
 from .log import Warnings
 from .model import Book, Note
@@ -91,12 +91,13 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
     parsed = reader.ParsedNotes(cache, options.processes)
     pool.progress.stage("Parsing notes")
     parsed.parse(selected)
+    parsed.raise_errors(selected)
     own_chapter = len(selected) > 1
     prefixes = anchors_for(selected)
     outlines = per_note.outline_all(selected, prefixes, parsed, own_chapter, cache, pool)
     sources = [note_source(note, outline) for note, outline in zip(selected, outlines, strict=True)]
     found = bibliography.books(selected, [o.title_text for o in outlines], sources)
-    book = make_book(options, config, selected, outlines, vault.root)
+    book = make_book(options, config, selected, outlines, vault.root, warnings)
     rels = [str(note.rel) for note in selected]
     context = per_note.Context(
         format="latex" if options.fmt == "latex" else "html",
@@ -154,14 +155,14 @@ def read_vault(options: Options, warnings: Warnings) -> tuple[Vault, VaultConfig
 
 
 def make_book(options: Options, config: VaultConfig, notes: list[Note],
-              outlines: list[Outline], root: Path) -> Book:
+              outlines: list[Outline], root: Path, warnings: Warnings) -> Book:
     """What the title page and the writers need to know about the guide."""
     titles = [outline.title_text for outline in outlines]
     return Book(title=book_title(options, config, notes, titles, root),
                 author=book_author(options, config, notes),
                 source=first_source(notes, outlines), notes=notes, root=root,
                 paper=options.paper or config.paper or "a4",
-                lang=str(notes[0].meta.get("lang", "en")), tags=header_tags(outlines),
+                lang=book_language(notes, warnings), tags=header_tags(outlines),
                 index_groups=config.index_groups, theme=options.theme, css=options.css,
                 template=options.template, duplex=options.duplex)
 
@@ -173,9 +174,13 @@ def write(guide: Guide, options: Options, output: Path, result: Result, pool: Wo
     """
     meta, book, warnings = guide.meta, guide.book, guide.warnings
     warnings.check_strict()
+    if options.fmt == "pdf":
+        # imported only for a PDF (WeasyPrint takes a third of a second), and whole: pikepdf's
+        # C++ part aborts the process when Ctrl-C cuts its import short
+        with interrupts_held():
+            from .render import guide_pdf
     with atomic_output(output) as partial, time_limit(WRITE_SECONDS, f"writing {output.name}"):
         if options.fmt == "pdf":
-            from .render import guide_pdf  # WeasyPrint takes a third of a second to import
             guide_pdf.write_guide(guide, partial, pool, Cache(options.cache_folder))
         elif options.fmt == "latex":
             pool.progress.stage("Writing LaTeX")

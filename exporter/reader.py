@@ -82,6 +82,9 @@ def front_matter(text: str, rel: Path, warnings: Warnings) -> dict:
         warnings.warn(f"front matter unreadable, exported as text: {error}".splitlines()[0],
                       rel, mark.line + 2 if mark else 1)
         return {}
+    except (ValueError, TypeError, OverflowError) as error:  # date: 2020-02-30, !!int abc
+        warnings.warn(f"front matter unreadable, exported as text: {error}", rel, 2)
+        return {}
     finally:
         loader.dispose()
     if not isinstance(meta, dict):
@@ -161,6 +164,16 @@ class ParsedNotes:
         if isinstance(ast, ExportError):
             raise ast
         return ast
+
+    def raise_errors(self, notes: list[Note]) -> None:
+        """Raise the error of the note pandoc could not parse; of all such, if several."""
+        errors = [ast for ast in (self._ast.get(self.key(n)) for n in notes)
+                  if isinstance(ast, ExportError)]
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise ExportError(f"{len(errors)} notes cannot be parsed:\n"
+                              + "\n".join(map(str, errors)))
 
     def doc(self, note: Note) -> pf.Doc:
         return pandoc.load(self.json(note), str(note.rel))

@@ -11,6 +11,7 @@ import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from .errors import interrupts_held
 from .progress import Progress
 
 _task: Callable | None = None  # the function the forked workers run, set before forking
@@ -43,7 +44,8 @@ def run(function: Callable, items: Sequence, processes: int,
     if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [done(function(item), advance) for item in items]
     _task, _items = function, items
-    pool = multiprocessing.get_context("fork").Pool(processes, initializer=ignore_ctrl_c)
+    with interrupts_held():  # Ctrl-C while forking is lost in Python's at-fork handlers
+        pool = multiprocessing.get_context("fork").Pool(processes, initializer=ignore_ctrl_c)
     try:
         chunk = max(1, len(items) // (processes * 8))
         results = [done(result, advance)

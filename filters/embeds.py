@@ -11,14 +11,13 @@ Needs `doc.vault` and `doc.notes` (the pipeline sets them); alone, embeds print 
 """
 from __future__ import annotations
 
-import base64
 import re
-import urllib.request
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote
 
 import panflute as pf
 
+from exporter import images
 from exporter.vault import IMAGE_SUFFIXES, escapes, normalise
 from filters import comments
 from filters.blocks import find_block
@@ -32,8 +31,6 @@ SIZE = re.compile(r"^(?P<width>\d+)(?:x(?P<height>\d+))?$")
 ALT_SIZE = re.compile(r"^(?P<alt>.*?)\|(?P<width>\d+)(?:x(?P<height>\d+))?$")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 REMOTE = ("http://", "https://", "ftp://", "//")
-REMOTE_SECONDS = 20
-REMOTE_BYTES = 20 * 2**20
 MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
         ".svg": "image/svg+xml", ".webp": "image/webp", ".bmp": "image/bmp",
         ".avif": "image/avif"}
@@ -204,8 +201,14 @@ def image(elem, doc):
     """An image found in the vault, sized as `|300` or `|300x200` asks; else a placeholder."""
     wikilink = "wikilink" in elem.classes
     target = unquote(elem.url.partition("#")[0]) if not wikilink else elem.url.partition("#")[0]
-    if not wikilink and (elem.url.startswith("data:") or not elem.url):
+    if not wikilink and not elem.url:
         return None
+    if not wikilink and elem.url.startswith("data:"):
+        why = images.data_uri_problem(elem.url)
+        if why is None:
+            return None
+        warn(doc, f"image refused: a data: URI holding {why}", *place(elem, doc))
+        return placeholder("refused image")
     if elem.url.lower().startswith(REMOTE):
         return remote_image(elem, doc)
     if SCHEME.match(elem.url):
@@ -223,10 +226,15 @@ def image(elem, doc):
         return placeholder(f"missing image: {target}")
     if getattr(doc, "inline_images", False):
         try:
-            url = data_uri(doc.vault.read_attachment(found), MIME[found.suffix.lower()])
+            data, mime = doc.vault.read_attachment(found), MIME[found.suffix.lower()]
         except (OSError, ValueError) as error:
             warn(doc, f"image not read: {error}", elem.attributes.get("note"))
             return placeholder(f"missing image: {target}")
+        why = images.problem(data, mime)
+        if why:
+            warn(doc, f"image refused: {target} is {why}", elem.attributes.get("note"))
+            return placeholder(f"refused image: {target}")
+        url = images.data_uri(data, mime)
     else:
         url = str(found) if doc.format == "latex" else quote(str(found))
     doc.images.append(found)
@@ -263,27 +271,12 @@ def remote_image(elem, doc):
         why = "only http(s) images, and not in LaTeX"
     else:
         try:
-            data, mime = download(elem.url)
-            return printed(elem, data_uri(data, mime), elem.url.rsplit("/", 1)[-1])
+            data, mime = images.download(elem.url)
+            return printed(elem, images.data_uri(data, mime), elem.url.rsplit("/", 1)[-1])
         except (OSError, ValueError) as error:
             why = str(error)
     warn(doc, f"remote image not fetched: {elem.url} ({why})", *place(elem, doc))
     return placeholder(f"remote image: {elem.url}")
-
-
-def download(url):
-    """An image's bytes and type from an http(s) URL, within a time and a size limit."""
-    request = urllib.request.Request(url, headers={"User-Agent": "obsidian-study-guide"})
-    with urllib.request.urlopen(request, timeout=REMOTE_SECONDS) as response:
-        mime = response.headers.get_content_type()
-        data = response.read(REMOTE_BYTES + 1)
-    if not mime.startswith("image/") or len(data) > REMOTE_BYTES:
-        raise ValueError(f"not an image of at most {REMOTE_BYTES // 2**20} MB")
-    return data, mime
-
-
-def data_uri(data, mime):
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def as_link(embed):

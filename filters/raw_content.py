@@ -1,17 +1,19 @@
 """Vet raw HTML, raw LaTeX and attributes: nothing a note writes may load a file or URL.
 
 HTML outputs: raw <iframe>, <object>, <embed>, <script>, <style>, <link>, <base>, <meta>
-and the like are dropped, and so is any raw tag with an attribute that loads something
+and the like are dropped; a raw tag keeps all but its attributes that load something
 (src, srcset, data, poster, background, an href other than a link's, url() or @import,
 on* handlers, rel=attachment). A lone raw <img> becomes an Image, vetted like ![](...)
 by the embeds filter. Attributes written in Markdown ({style=...}) are vetted the same way.
 LaTeX output: raw LaTeX and math that read or write files, or run code (\\input, \\include,
-\\openin, \\write18, \\directlua, ...) are dropped unless doc.allow_raw_latex.
+\\openin, \\write18, \\directlua, ...) are dropped unless doc.allow_raw_latex; raw LaTeX
+that ends in a command gets {} before text, so that the text cannot lengthen its name.
 Each drop warns, naming note and line (doc.vault and doc.anchors, set by the pipeline).
 """
 from __future__ import annotations
 
 import re
+from html import escape
 from html.parser import HTMLParser
 
 import panflute as pf
@@ -34,6 +36,7 @@ TEX_DANGER = re.compile(
     r"lua|latelua|csname|catcode|scantokens|special|pdf|xetex|usepackage|requirepackage|"
     r"documentclass|loadclass|verbatiminput|lstinput|bibliography|addbibresource|"
     r"shellescape|endinput|everyeof|makeat|explsyntax)|\^\^|filecontents", re.I)
+CONTROL_WORD_END = re.compile(r"\\[A-Za-z@]+$")
 HTML_FORMATS = ("html", "epub")
 TEX_FORMATS = ("tex", "latex")
 
@@ -54,7 +57,8 @@ def action(elem, doc):
         if html and elem.format.startswith(HTML_FORMATS):
             return vet_html(elem, doc)
         if doc.format == "latex" and elem.format in TEX_FORMATS:
-            return vet_tex(elem, elem.text, doc)
+            vetted = vet_tex(elem, elem.text, doc)
+            return vetted if vetted is not None else end_control_word(elem)
     elif isinstance(elem, pf.Math) and doc.format == "latex":
         return vet_tex(elem, elem.text, doc)
     if html and getattr(elem, "attributes", None):
@@ -73,12 +77,13 @@ def vet_html(elem, doc):
         return []
     if len(tags) == 1 and tags[0][0] == "img" and tags[0][1] is not None:
         return raw_image(elem, dict(tags[0][1]), doc)
-    for name, attrs in tags:
-        for key, value in attrs or []:
-            if loads(name, key, value):
-                warn(doc, elem, [elem.text], f"raw HTML <{name} {key}=...> dropped: it loads "
-                                             "something from outside the notes")
-                return []
+    loading = [(name, key) for name, attrs in tags for key, value in attrs or []
+               if loads(name, key, value)]
+    for name, key in loading:
+        warn(doc, elem, [elem.text], f"raw HTML <{name} {key}=...>: {key} dropped, it loads "
+                                     "something from outside the notes")
+    if loading:  # the tags stay, so that each still has its closing tag
+        elem.text = WithoutLoads(elem.text).html
     return None
 
 
@@ -135,6 +140,20 @@ def vet_tex(elem, text, doc):
     return pf.Code(text) if isinstance(elem, pf.Math) else []
 
 
+def end_control_word(elem):
+    """`\\inp` raw, then text `ut`: pandoc writes them side by side, and TeX reads
+    `\\input`. A raw inline that ends in a control word before a letter gets {} between."""
+    if not isinstance(elem, pf.RawInline) or not CONTROL_WORD_END.search(elem.text):
+        return None
+    after = elem.next
+    while isinstance(after, pf.RawInline) and after.format not in TEX_FORMATS:
+        after = after.next  # raw HTML prints nothing in LaTeX
+    starts_a_word = isinstance(after, (pf.Str, pf.RawInline)) and after.text[:1].isalpha()
+    if starts_a_word or isinstance(after, pf.Cite):  # a raw `ut` comes of pandoc's macros
+        elem.text += "{}"
+    return None
+
+
 class Tags(HTMLParser):
     """The tags of a piece of HTML: (name, attributes) for a start tag, (name, None) for
     an end tag. Names are lower-case and entities decoded, as a browser would read them."""
@@ -150,6 +169,40 @@ class Tags(HTMLParser):
 
     def handle_endtag(self, tag):
         self.tags.append((tag, None))
+
+
+class WithoutLoads(HTMLParser):
+    """The same HTML without the attributes that load something, and without comments."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=False)
+        self.parts = []
+        self.feed(text)
+        self.close()
+        self.html = "".join(self.parts)
+
+    def start(self, tag, attrs, end):
+        kept = "".join(f' {key}="{escape(value or "", quote=True)}"' for key, value in attrs
+                       if not loads(tag, key, value))
+        self.parts.append(f"<{tag}{kept}{end}")
+
+    def handle_starttag(self, tag, attrs):
+        self.start(tag, attrs, ">")
+
+    def handle_startendtag(self, tag, attrs):
+        self.start(tag, attrs, " />")
+
+    def handle_endtag(self, tag):
+        self.parts.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    def handle_entityref(self, name):
+        self.parts.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.parts.append(f"&#{name};")
 
 
 def note_of(elem, doc):

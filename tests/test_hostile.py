@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from exporter import ExportError, export
 
-from .conftest import FIXTURES, ROOT, SEEDS, require_tex
+from .conftest import FIXTURES, ROOT, SEEDS, epubcheck, require_tex
 
 HOSTILE = FIXTURES / "hostile"
 SECRET = "OUTSIDE-SECRET"  # in every file outside the vault; never in an output
@@ -232,13 +232,14 @@ def test_raw_html_that_loads_anything_is_dropped_naming_file_and_line(hostile):
     for tag in ["iframe", "object", "embed", "script", "style", "link", "base", "meta"]:
         line = guide_line(hostile, f"<{tag}")
         assert re.search(rf"Guide.md:{line}: raw HTML <{tag}> dropped", warnings), tag
-    for written, message in [("<image href", "raw HTML <image href=...> dropped"),
-                             ("<video poster", "raw HTML <video poster=...> dropped"),
+    for written, message in [("<image href", "raw HTML <image href=...>: href dropped"),
+                             ("<video poster", "raw HTML <video poster=...>: poster dropped"),
                              ("url('", "attribute style="),
-                             ('<a rel="attachment"', "raw HTML <a rel=...> dropped"),
-                             ("<table background", "raw HTML <table background=...> dropped"),
+                             ('<a rel="attachment"', "raw HTML <a rel=...>: rel dropped"),
+                             ("<table background",
+                              "raw HTML <table background=...>: background dropped"),
                              ("{rel=attachment}", "attribute rel='attachment' dropped"),
-                             (r"\75 rl", "raw HTML <p style=...> dropped")]:
+                             (r"\75 rl", "raw HTML <p style=...>: style dropped")]:
         assert f"Guide.md:{guide_line(hostile, written)}: {message}" in warnings, written
     assert "Embedded.md:8: raw HTML <iframe> dropped" in warnings
     html = hostile["results"]["html"].output.read_text()
@@ -532,3 +533,123 @@ def test_pandoc_packages_nothing_from_outside_even_past_the_filters(tmp_path):
     epub.write_epub(doc, Book("T", None, None, [], tmp_path / "vault"), tmp_path / "x.epub")
     with zipfile.ZipFile(tmp_path / "x.epub") as book:
         assert all(SECRET_PNG not in book.read(name) for name in book.namelist())
+
+
+def test_raw_tex_cannot_be_joined_into_a_command_that_reads_files(tmp_path):
+    (tmp_path / "vault").mkdir()
+    (tmp_path / "vault" / "Join.md").write_text(
+        "A \\def\\a{\\inp}\\def\\b{ut}\\a\\b{/etc/passwd} B\n\n"
+        "C \\inp<!-- html, printed as nothing -->ut /etc/passwd D\n\n"
+        "E \\inp%%a comment%%ut /etc/hostname F\n\n\\LaTeX<!-- -->ist.\n")
+    tex = export(tmp_path / "vault", "latex", output=tmp_path / "out" / "x.tex").output
+    body = tex.read_text().split("\\begin{document}", 1)[1]
+    assert "\\input" not in body and body.count("\\inp{}ut") == 3
+    assert "\\LaTeX{}ist" in body
+
+
+def test_a_tag_that_loads_something_keeps_its_closing_tag(tmp_path):
+    (tmp_path / "vault").mkdir()
+    (tmp_path / "vault" / "Styled.md").write_text(
+        '<p style="background:url(http://127.0.0.1:9/x.png)" class="kept">styled para</p>\n\n'
+        '<video src="http://127.0.0.1:9/v.mp4">a video</video>\n')
+    out = export(tmp_path / "vault", "epub", output=tmp_path / "out" / "x.epub").output
+    check = epubcheck(out)
+    assert "0 fatals / 0 errors" in check.stdout, check.stdout
+    with zipfile.ZipFile(out) as book:
+        text = " ".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
+    assert '<p class="kept">' in text and "styled para" in text and "127.0.0.1" not in text
+
+
+SVG_LOADING = ("<svg xmlns='http://www.w3.org/2000/svg'><image href='http://127.0.0.1:9/t.png'/>"
+               "</svg>")
+
+
+@pytest.mark.parametrize("fmt", ["epub", "html"])
+def test_an_svg_that_loads_something_is_refused(tmp_path, fmt):
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "loads.svg").write_text(SVG_LOADING)
+    (vault / "plain.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'><rect "
+                                     "width='4' height='4'/></svg>")
+    (vault / "Svg.md").write_text(
+        f'<img src="data:image/svg+xml;utf8,{SVG_LOADING}">\n\n![[loads.svg]]\n\n![[plain.svg]]\n')
+    result = export(vault, fmt, output=tmp_path / "out" / f"x.{fmt}")
+    if fmt == "epub":
+        with zipfile.ZipFile(result.output) as book:
+            text = " ".join(book.read(n).decode("utf-8", "replace") for n in book.namelist())
+    else:
+        text = result.output.read_text()
+    assert "127.0.0.1" not in text and text.count("[refused image") == 2
+    assert "Svg.md: image refused: loads.svg is an SVG that loads other files or URLs" \
+        in result.warnings
+
+
+def test_a_remote_image_has_one_time_limit_for_all_of_it(tmp_path, monkeypatch):
+    from exporter import images
+
+    class Drip(BaseHTTPRequestHandler):
+        def do_GET(self):  # a byte a tenth of a second, for ever
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            try:
+                while True:
+                    self.wfile.write(b"\x89")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Drip)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(images, "DOWNLOAD_SECONDS", 1)
+    try:
+        (tmp_path / "vault").mkdir()
+        (tmp_path / "vault" / "Slow.md").write_text(
+            f"![slow](http://127.0.0.1:{server.server_address[1]}/slow.png)\n")
+        started = time.monotonic()
+        result = export(tmp_path / "vault", "html", output=tmp_path / "out" / "x.html",
+                        allow_remote=True)
+        assert time.monotonic() - started < 10
+        assert any("not received within 1 s" in w for w in result.warnings)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_front_matter_that_yaml_cannot_make_values_of_is_a_warning(tmp_path):
+    (tmp_path / "Dated.md").write_text("---\ntitle: x\ndate: 2020-02-30\n---\n# Body\n\nText.\n")
+    (tmp_path / "Lang.md").write_text("---\nlang: 'en\\input{x}'\n---\nMore text.\n")
+    result = export(tmp_path, "epub", output=tmp_path / "out" / "x.epub")
+    assert "Dated.md:2: front matter unreadable, exported as text: day is out of range for " \
+        "month" in result.warnings
+    assert epubcheck(result.output).returncode == 0
+    single = export(tmp_path / "Lang.md", "epub", output=tmp_path / "out" / "l.epub")
+    assert any("is not a language tag" in w for w in single.warnings)
+    assert epubcheck(single.output).returncode == 0
+    assert oct(result.output.stat().st_mode & 0o777) == oct(0o666 & ~current_umask())
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_every_note_too_slow_to_parse_is_named_and_costs_its_limit_once(tmp_path, monkeypatch):
+    from exporter import pandoc
+    monkeypatch.setattr(pandoc, "PARSE_SECONDS", 1)
+    staircase = "".join("> " * (i + 1) + "x\n" for i in range(24))  # exponential in pandoc
+    for i in range(3):
+        (tmp_path / f"Stairs {i}.md").write_text(staircase)
+    (tmp_path / "Fine.md").write_text("Fine.\n")
+    started = time.monotonic()
+    with pytest.raises(ExportError) as raised:
+        export(tmp_path, "html", output=tmp_path / "out" / "x.html", jobs=1, cache=False)
+    assert time.monotonic() - started < 3 * 1 + 5  # a second a slow note, and no more
+    for i in range(3):
+        assert f"Stairs {i}.md: pandoc took longer than 1 s to parse it" in str(raised.value)
