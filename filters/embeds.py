@@ -21,6 +21,7 @@ from exporter import images
 from exporter.vault import IMAGE_SUFFIXES, escapes, normalise
 from filters import comments
 from filters.blocks import find_block
+from filters.wikilinks import words
 
 MAX_DEPTH = 10
 MAX_EMBEDS = 1000  # per note: a note embedding another 10 times, 6 deep, is 10^6
@@ -297,11 +298,6 @@ def find_image(target, elem, doc):
         if beside in vault.attachments:
             return beside
     return vault.resolve_attachment(target, from_note)
-
-
-def words(text):
-    parts = [pf.Str(w) for w in text.split()]
-    return [x for w in parts for x in (w, pf.Space())][:-1]
 
 
 def placeholder(text):
