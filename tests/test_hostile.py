@@ -631,13 +631,8 @@ def test_front_matter_that_yaml_cannot_make_values_of_is_a_warning(tmp_path):
     single = export(tmp_path / "Lang.md", "epub", output=tmp_path / "out" / "l.epub")
     assert any("is not a language tag" in w for w in single.warnings)
     assert epubcheck(single.output).returncode == 0
+    from exporter.render import current_umask
     assert oct(result.output.stat().st_mode & 0o777) == oct(0o666 & ~current_umask())
-
-
-def current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def test_every_note_too_slow_to_parse_is_named_and_costs_its_limit_once(tmp_path, monkeypatch):

@@ -113,23 +113,21 @@ def finish(guide, body: Body, folder: Path, cache: Cache, pool: workers.Workers
     and no indexed term to another page lays out neither again.
     """
     book = guide.book
-    front = html.render_front(book, entries(guide.contents, body.pages))
-    index = html.render_index(guide.index, body.pages, book, body.end) if guide.index else None
-    keys = {name: digest(code_version(), markup)
-            for name, markup in (("front", front), ("index", index)) if markup is not None}
+    markups = {"front": html.render_front(book, entries(guide.contents, body.pages))}
+    if guide.index:
+        markups["index"] = html.render_index(guide.index, body.pages, book, body.end)
+    keys = {name: digest(code_version(), markup) for name, markup in markups.items()}
     made = {name: chunks.cached_chunk(cache, key) for name, key in keys.items()}
-    markups = {"front": front, "index": index}
+    missing = [name for name, part in made.items() if part is None]
 
     def lay_out_kept(name: str) -> chunks.Chunk:
-        target = folder / f"{name}-{keys[name]}.pdf"
-        return chunks.lay_out_part(markups[name], book.root, target)
+        return lay_out(markups[name], book.root, folder / f"{name}-{keys[name]}.pdf")
 
-    missing = [name for name, part in made.items() if part is None]
     numbering = chunks.numbering(guide, body.chunks, body.starts, body.pages, folder)
     jobs = [*(partial(lay_out_kept, name) for name in missing),
             *(job for _, job in numbering if job is not None)]
     done = pool.map("Contents, index, page numbers", lambda job: job(), jobs)
-    for name, part in zip(missing, done, strict=False):
+    for name, part in zip(missing, done, strict=False):  # the numbering jobs come after
         made[name] = part
         chunks.keep_chunk(cache, keys[name], part)
     return made["front"], made.get("index"), [path for path, _ in numbering]
