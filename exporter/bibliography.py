@@ -84,6 +84,8 @@ def books(notes: list[Note], titles: list[str], sources: list[str | None]) -> Bo
         reference = reference_for(note, title, source)
         if reference is None:
             continue
+        if not (note.meta.get("cite") or note.meta.get("citekey")):
+            reference["id"] = distinct_key(found.references, reference)
         found.references.setdefault(reference["id"], reference)
         found.citekeys[str(note.rel)] = reference["id"]
         found.lengths[reference["id"]] = book_pages(note.meta)
@@ -100,3 +102,14 @@ def attach(doc: pf.Doc, found: Books) -> None:
     if getattr(doc, "short_citations", False):  # no Cite left: list the books anyway
         doc.metadata["nocite"] = pf.MetaInlines(*[
             pf.Cite(pf.Str(f"@{key}"), citations=[pf.Citation(key)]) for key in found.references])
+
+
+def distinct_key(references: dict[str, dict], reference: dict) -> str:
+    """A made-up key ('grant1997') that another book already has gets '-2', '-3'...: two
+    books by one author in one year. Notes on the same book (same title) share its key."""
+    base = key = reference["id"]
+    number = 1
+    while key in references and references[key]["title"] != reference["title"]:
+        number += 1
+        key = f"{base}-{number}"
+    return key

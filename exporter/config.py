@@ -44,6 +44,9 @@ class Options:
     duplex: bool = False  # chapters open on right-hand pages
     csl: Path | None = None  # a CSL style; pandoc's Chicago author-date by default
     short_citations: bool = False  # "(40)" linked to the reference, without author and year
+    # each distinct citation formatted once before writing (see citations.py); off, the
+    # Cites keep their text as written for the writer's citeproc (the handout wants it)
+    format_citations: bool = True
     allow_remote: bool = False  # fetch remote images (else a placeholder)
     allow_raw_latex: bool = False  # keep raw LaTeX that reads files or runs code
     cache: bool = True  # keep parsed and filtered notes in the cache folder

@@ -16,7 +16,7 @@ import panflute as pf
 
 import filters
 
-from . import workers
+from . import citations, workers
 from .assemble import Outline, prepare
 from .bibliography import Books
 from .cache import Cache, code_version, digest
@@ -31,7 +31,8 @@ class Context:
     """What filtering one note needs to know of the run and of the other notes."""
 
     format: str  # "html" or "latex": what the filters write raw markup for
-    flags: dict  # allow_remote, allow_raw_latex, inline_images, paged, short_citations
+    flags: dict  # allow_remote, allow_raw_latex, inline_images, paged, short_citations,
+    # citations_once
     own_chapter: bool  # one chapter per note (several notes), else the note's own H1s
     vault: Vault
     parsed: ParsedNotes
@@ -72,6 +73,7 @@ class Filtered:
     contents: list[dict] = field(default_factory=list)  # its headings, for the contents
     warnings: list[str] = field(default_factory=list)
     embedded: list[str] = field(default_factory=list)  # the notes it took text from
+    citations: dict[str, str] = field(default_factory=dict)  # placeholder -> Cite, as JSON
 
 
 def outline_all(notes: list[Note], prefixes: list[str], parsed: ParsedNotes,
@@ -139,11 +141,13 @@ def filtered_doc(note: Note, context: Context, warnings: Warnings) -> Filtered:
     doc.first_note, doc.id_prefix = rel, context.prefixes[rel] + "--"
     doc.index_terms = context.index_terms
     doc = filters.run_chain(doc)
+    cites = citations.to_placeholders(doc) if context.flags.get("citations_once") else {}
     return Filtered(
         blocks=json.dumps(doc.to_json()["blocks"], ensure_ascii=False)[1:-1],
         occurrences=doc.index_occurrences, tags=doc.tags, chapter_pages=doc.chapter_pages,
         uncited=doc.uncited, cited=doc.cited, images=[str(image) for image in doc.images],
-        contents=contents(doc), warnings=warnings.messages, embedded=doc.embedded)
+        contents=contents(doc), warnings=warnings.messages, embedded=doc.embedded,
+        citations=cites)
 
 
 def contents(doc: pf.Doc) -> list[dict]:

@@ -9,7 +9,7 @@ import panflute as pf
 
 from filters import index_terms
 
-from . import bibliography, index, pandoc, per_note, reader
+from . import bibliography, citations, index, pandoc, per_note, reader
 from .assemble import Outline, anchors_for, slugify
 from .book import book_author, book_language, book_title, select_notes
 from .cache import Cache
@@ -41,6 +41,7 @@ class Guide:
 
     meta: pf.Doc  # the guide's metadata (and options the writers read); blocks go after parts
     parts: list[str]  # each note's filtered blocks, as pandoc JSON (see pandoc.dump)
+    references: list[pf.Block]  # the References section, when citations are formatted already
     book: Book
     warnings: Warnings
     index: list[Entry]
@@ -104,7 +105,9 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
         flags=dict(allow_remote=options.allow_remote, allow_raw_latex=options.allow_raw_latex,
                    inline_images=options.fmt in ("epub", "html"),  # pandoc is sandboxed
                    paged=options.fmt == "pdf",  # footnotes at the page foot
-                   short_citations=options.short_citations),
+                   short_citations=options.short_citations,
+                   citations_once=options.format_citations
+                   and citations.formats_once(options.csl)),
         own_chapter=own_chapter, vault=vault, parsed=parsed,
         prefixes=dict(zip(rels, prefixes, strict=True)),
         outlines=dict(zip(rels, outlines, strict=True)), books=found,
@@ -118,9 +121,16 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
                       "left as written", note)
     book.tags = unique([*book.tags, *(tag for part in filtered for tag in part.tags)])
     meta = metadata(options, book, found)
+    parts, references = [part.blocks for part in filtered], []
+    if context.flags["citations_once"] and "references" in meta.metadata:
+        pool.progress.stage("Formatting citations")
+        formatted, references = citations.format_all(
+            meta, {key: cite for part in filtered for key, cite in part.citations.items()})
+        parts = [citations.fill(part, formatted) for part in parts]
+        del meta.metadata["references"]  # the writers have no citeproc left to run
     occurrences = [tuple(o) for part in filtered for o in part.occurrences]
     return Guide(
-        meta=meta, parts=[part.blocks for part in filtered], book=book, warnings=warnings,
+        meta=meta, parts=parts, references=references, book=book, warnings=warnings,
         index=index.build(occurrences, context.anchors, vault, grouped=book.index_groups),
         contents=[entry for part in filtered for entry in part.contents],
         chapter_pages={k: v for part in filtered for k, v in part.chapter_pages.items()},
@@ -135,6 +145,10 @@ def metadata(options: Options, book: Book, found: bibliography.Books) -> pf.Doc:
     meta.format = "latex" if options.fmt == "latex" else "html"
     meta.csl, meta.short_citations = options.csl, options.short_citations
     bibliography.attach(meta, found)
+    if options.fmt == "pdf" and "references" in meta.metadata:
+        # A citation that links to its reference is three boxes for WeasyPrint, not one:
+        # the body's layout takes a fifth longer. On paper a reader looks it up.
+        meta.metadata["link-citations"] = False
     describe(meta, book)
     return meta
 
@@ -186,10 +200,11 @@ def write(guide: Guide, options: Options, output: Path, result: Result, pool: Wo
             pool.progress.stage("Writing LaTeX")
             if guide.index:
                 meta.content.append(pf.RawBlock("\\printindex", "latex"))
+            meta.content.extend(guide.references)
             partial.write_text(latex.render(meta, book, guide.parts), encoding="utf-8")
             latex.copy_images(guide.images, book.root, output.parent)
         else:
-            meta.content.extend(index.to_blocks(guide.index))
+            meta.content.extend([*index.to_blocks(guide.index), *guide.references])
             pool.progress.stage(f"Writing {options.fmt.upper()}")
             if options.fmt == "epub":
                 epub.write_epub(meta, book, partial, guide.parts)

@@ -14,8 +14,15 @@ from pypdf import PdfReader
 
 from exporter import UsageError, export
 from exporter.config import Options
-from exporter.pipeline import build
-from exporter.render.handout import Part, booklet_sides, chapters_in, choose, export_handout, render
+from exporter.render.handout import (
+    Part,
+    booklet_sides,
+    chapters_in,
+    choose,
+    export_handout,
+    handout_guide,
+    render,
+)
 
 from .conftest import FIXTURES, ROOT, SEEDS
 from .conftest import page_texts as pages_as_read
@@ -27,7 +34,7 @@ LETTER_LANDSCAPE = (792.0, 612.0)
 
 @pytest.fixture(scope="module")
 def seed_guide():
-    return build(Options(fmt="html", source=SEEDS))
+    return handout_guide(Options(fmt="html", source=SEEDS))
 
 
 def titles(guide, *wanted):
@@ -98,7 +105,7 @@ def test_without_numbered_headings_a_number_counts_the_chapters():
 
 
 def test_a_vault_chapter_is_chosen_by_its_note_name(tmp_path):
-    guide = build(Options(fmt="html", source=PRINCE))
+    guide = handout_guide(Options(fmt="html", source=PRINCE))
     assert titles(guide, "Chapter 10") == [
         "How the strength of all principalities ought to be measured"]
     assert titles(guide, "2") == ["Of hereditary principalities"]  # positions: no numbers
@@ -202,7 +209,7 @@ Nothing cited here.
 
 
 def test_questions_come_first_then_the_others_in_reading_order(tmp_path):
-    guide = build(Options(fmt="html", source=write_vault(tmp_path)))
+    guide = handout_guide(Options(fmt="html", source=write_vault(tmp_path)))
     markup = render(guide.doc, guide.book, ["1"], "A4", guide.warnings)
     (chapter,) = chapter_sections(markup)
     points = re.findall(r'<li class="point point-(\w+)" value="(\d+)">(.*?)</li>', chapter, re.S)
@@ -222,7 +229,7 @@ def test_questions_come_first_then_the_others_in_reading_order(tmp_path):
 
 
 def test_a_single_cited_page_and_no_cited_page(tmp_path):
-    guide = build(Options(fmt="html", source=write_vault(tmp_path)))
+    guide = handout_guide(Options(fmt="html", source=write_vault(tmp_path)))
     markup = render(guide.doc, guide.book, ["2"], "A4", guide.warnings)
     assert plain_text(section(markup, "chapter-pages")) == "Book page 12"
     assert plain_text(section(markup, "meeting-pages")) == "Book page 12"

@@ -141,13 +141,12 @@ def lay_out(guide, chunks: list[list[str]], digits: str, folder: Path, cache: Ca
 
 def chunk_meta(guide, last: bool) -> pf.Doc:
     """The guide's metadata for one chunk: the References come at the end of the last, and
-    list every book the guide cites; citations are not links."""
+    list every book the guide cites."""
     meta = pandoc.load(pandoc.dump(guide.meta), "the guide's metadata")
     meta.format, meta.csl = guide.meta.format, guide.meta.csl
-    if "references" in meta.metadata:
-        # A citation that links to its reference is three boxes for WeasyPrint, not one:
-        # the body's layout takes a fifth longer. On paper a reader looks it up.
-        meta.metadata["link-citations"] = False
+    if last:
+        meta.content.extend(guide.references)
+    if "references" in meta.metadata:  # citations left for citeproc (a note style)
         if not last:
             meta.metadata["suppress-bibliography"] = True
         elif "nocite" not in meta.metadata:

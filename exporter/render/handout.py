@@ -108,9 +108,7 @@ class Concept:
 def export_handout(options: Options, chapters: list[str] | None = None,
                    booklet: bool = False) -> Result:
     """Write the handout PDF of the chosen chapters (all when none are given)."""
-    if options.fmt != "html":
-        options = dataclasses.replace(options, fmt="html")  # the AST the HTML writers get
-    guide = build(options)
+    guide = handout_guide(options)
     book, warnings = guide.book, guide.warnings
     paper = book.paper if book.paper in PAGE_SIZES else "a4"
     page = SHEETS[paper][1] if booklet else PAGE_SIZES[paper]
@@ -412,6 +410,11 @@ def to_html(chapters: list[Chapter]) -> None:
         chapter.title, chapter.text = next(texts), next(texts)
         for point in chapter.points:
             point.html = next(texts)
+
+
+def handout_guide(options: Options):
+    """The guide as the HTML writers get it, its page citations left as written."""
+    return build(dataclasses.replace(options, fmt="html", format_citations=False))
 
 
 def guide_pages(options: Options) -> dict[str, int]:

@@ -1,0 +1,96 @@
+"""Citations formatted once each give what pandoc's --citeproc over every Cite gives."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from exporter import citations, export
+
+# Two books by one author in one year (citeproc must tell them apart as 1997a and 1997b),
+# a third author, repeated and distinct pages, a list of pages and a range.
+NOTES = {
+    "A.md": "---\nauthor: Ted Grant\ntitle: Russia\nyear: 1997\n---\n"
+            "First (40). Again (40). A range (41-42). A list (108, 110).\n\n"
+            "Later the same page (40), and [[B]].\n",
+    "B.md": "---\nauthor: Ted Grant\ntitle: The Unbroken Thread\nyear: 1997\n---\n"
+            "Another book by him (12). And (40).\n",
+    "C.md": "---\nauthor: Niccolò Machiavelli\ntitle: The Prince\nyear: 1532\n---\n"
+            "Fortune is a river (98). Back to it (98).\n",
+}
+
+NUMERIC_CSL = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Numbers</title><id>numbers</id>
+    <updated>2026-01-01T00:00:00+00:00</updated></info>
+  <citation><layout prefix="[" suffix="]"><text variable="citation-number"/></layout>
+  </citation>
+  <bibliography><sort><key variable="citation-number"/></sort>
+    <layout><text variable="citation-number" suffix=". "/><text variable="title"/></layout>
+  </bibliography>
+</style>
+"""
+
+NOTE_CSL = NUMERIC_CSL.replace('class="in-text"', 'class="note"')
+POSITION_CSL = NUMERIC_CSL.replace('<text variable="citation-number"/></layout>',
+                                   '<choose><if position="ibid"><text value="ibid."/></if>'
+                                   '<else><text variable="citation-number"/></else></choose>'
+                                   '</layout>')
+
+
+def vault(root):
+    root.mkdir()
+    for name, text in NOTES.items():
+        (root / name).write_text(text)
+    return root
+
+
+def exported(root, fmt, once, monkeypatch, **options):
+    with monkeypatch.context() as patched:
+        patched.setattr(citations, "formats_once", lambda csl: once)
+        out = root / "out" / ("once" if once else "each") / f"guide.{fmt}"
+        return export(root, fmt, output=out, cache=False, **options).output.read_text()
+
+
+@pytest.mark.parametrize("fmt", ["html", "latex"])
+@pytest.mark.parametrize("style", ["default", "numeric"])
+def test_formatted_once_is_what_citeproc_gives_everywhere(tmp_path, monkeypatch, fmt, style):
+    root = vault(tmp_path / "vault")
+    options = {}
+    if style == "numeric":
+        (tmp_path / "numbers.csl").write_text(NUMERIC_CSL)
+        options["csl"] = tmp_path / "numbers.csl"
+    once = exported(root, fmt, True, monkeypatch, **options)
+    each = exported(root, fmt, False, monkeypatch, **options)
+    assert once == each
+    text = re.sub(r"<[^>]+>", "", once)
+    if style == "default" and fmt == "html":
+        assert "(Grant 1997a, 40)" in text and "(Grant 1997b, 12)" in text
+        assert "(Machiavelli 1532, 98)" in text
+    if style == "numeric" and fmt == "html":
+        assert "A range [1]" in text and "river [3]" in text and "him [2]" in text
+
+
+def test_no_placeholder_is_left_in_any_output(tmp_path):
+    root = vault(tmp_path / "vault")
+    for fmt in ["html", "latex", "pdf", "epub"]:
+        out = export(root, fmt, output=tmp_path / "out" / f"guide.{fmt}").output
+        assert citations.OPEN not in out.read_bytes().decode("utf-8", "replace")
+
+
+def test_styles_that_need_the_place_of_a_citation_keep_citeproc(tmp_path):
+    styles = {"note": NOTE_CSL, "position": POSITION_CSL, "numeric": NUMERIC_CSL}
+    for name, text in styles.items():
+        (tmp_path / f"{name}.csl").write_text(text)
+    assert citations.formats_once(None)  # pandoc's Chicago author-date
+    assert citations.formats_once(tmp_path / "numeric.csl")
+    assert not citations.formats_once(tmp_path / "note.csl")
+    assert not citations.formats_once(tmp_path / "position.csl")
+
+
+def test_a_position_style_still_says_ibid(tmp_path):
+    root = vault(tmp_path / "vault")
+    (tmp_path / "ibid.csl").write_text(POSITION_CSL)
+    html = export(root, "html", output=tmp_path / "out" / "x.html",
+                  csl=tmp_path / "ibid.csl").output.read_text()
+    assert "Again [ibid.]" in re.sub(r"<[^>]+>", "", html)
