@@ -207,7 +207,8 @@ def write(guide: Guide, options: Options, output: Path, result: Result, pool: Wo
             meta.content.extend([*index.to_blocks(guide.index), *guide.references])
             pool.progress.stage(f"Writing {options.fmt.upper()}")
             if options.fmt == "epub":
-                epub.write_epub(meta, book, partial, guide.parts)
+                epub.write_epub(meta, book, partial, guide.parts, pool.processes,
+                                guide.context.own_chapter)
             else:
                 partial.write_text(html.render(meta, book, guide.parts, self_contained=True),
                                    encoding="utf-8")

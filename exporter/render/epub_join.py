@@ -1,0 +1,166 @@
+"""Join EPUBs that pandoc wrote for consecutive runs of chapters into one EPUB.
+
+Every piece has the guide's metadata, title page, contents and styles; the first piece's
+are kept, with the chapters, images, contents entries and manifest of all pieces, in
+order. Chapter files and images are renamed to be unique, and a link to an id in another
+piece (pandoc left it as "#id", not knowing it) is pointed at the chapter that holds it.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+CHAPTER = re.compile(r"EPUB/text/ch(\d+)\.xhtml")
+ITEM = re.compile(r'<item id="[^"]*" href="([^"]*)" media-type="([^"]*)"( properties="[^"]*")? />')
+ID = re.compile(r'\sid="([^"]+)"')
+LOCAL_LINK = re.compile(r'href="#([^"]+)"')
+CHAPTER_LINK = re.compile(r'(href|src)="(text/|)(ch\d+\.xhtml)(#[^"]*)?"')
+MEDIA_LINK = re.compile(r'"(\.\./)?media/([^"]+)"')
+TOC_ITEMS = re.compile(r'(<nav epub:type="toc"[^>]*>.*?<ol class="toc">)(.*)(</ol></nav>)', re.S)
+NAV_POINTS = re.compile(r"(<navMap>\n)(.*)(  </navMap>)", re.S)
+TITLE_POINT = re.compile(r' *<navPoint id="navPoint-\d+">\s*<navLabel>\s*<text>[^<]*</text>\s*'
+                         r'</navLabel>\s*<content src="text/title_page.xhtml" />\s*</navPoint>\n')
+
+
+@dataclass
+class Piece:
+    """One of the EPUBs being joined: its files, and its names for them in the join."""
+
+    book: zipfile.ZipFile
+    chapters: dict[str, str] = field(default_factory=dict)  # its ch001.xhtml -> joined name
+    media: dict[str, str] = field(default_factory=dict)  # its file0.png -> joined name
+    items: dict[str, tuple[str, str]] = field(default_factory=dict)  # href -> type, properties
+
+    def text(self, name: str) -> str:
+        return self.book.read(name).decode("utf-8")
+
+
+def join(pieces: list[Path], target: Path) -> None:
+    """Write the EPUB of all `pieces` (EPUBs by pandoc, in order) to `target`."""
+    opened = [Piece(zipfile.ZipFile(path)) for path in pieces]
+    try:
+        chapters, media = name_files(opened)
+        holder = {}  # id -> the joined chapter that holds it (the first, if several)
+        for name, (piece, old) in chapters.items():
+            for found in ID.findall(piece.text(f"EPUB/text/{old}")):
+                holder.setdefault(found, name)
+        first = opened[0]
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            out.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip",
+                         zipfile.ZIP_STORED)
+            for name in first.book.namelist():
+                if name == "mimetype" or CHAPTER.fullmatch(name) or "/media/" in name:
+                    continue
+                if name == "EPUB/nav.xhtml":
+                    out.writestr(name, joined_nav(opened))
+                elif name == "EPUB/toc.ncx":
+                    out.writestr(name, joined_ncx(opened))
+                elif name == "EPUB/content.opf":
+                    out.writestr(name, joined_opf(first.text(name), chapters, media))
+                else:
+                    out.writestr(name, first.book.read(name))
+            for name, (piece, old) in chapters.items():
+                out.writestr(f"EPUB/text/{name}", relinked(piece, old, name, holder))
+            for name, (piece, old) in media.items():
+                out.writestr(f"EPUB/media/{name}", piece.book.read(f"EPUB/media/{old}"))
+    finally:
+        for piece in opened:
+            piece.book.close()
+
+
+def name_files(pieces: list[Piece]) -> tuple[dict, dict]:
+    """Joined name -> (piece, its own name), for chapters (numbered on) and images (one
+    file per distinct content); each piece learns its renames."""
+    chapters: dict[str, tuple[Piece, str]] = {}
+    media: dict[str, tuple[Piece, str]] = {}
+    by_content: dict[str, str] = {}
+    for piece in pieces:
+        opf = piece.text("EPUB/content.opf")
+        piece.items = {href: (kind, props or "") for href, kind, props in ITEM.findall(opf)}
+        own = sorted((m for m in map(CHAPTER.fullmatch, piece.book.namelist()) if m),
+                     key=lambda m: int(m[1]))
+        for match in own:
+            name = f"ch{len(chapters) + 1:03d}.xhtml"
+            piece.chapters[PurePosixPath(match[0]).name] = name
+            chapters[name] = (piece, PurePosixPath(match[0]).name)
+        for path in piece.book.namelist():
+            if path.startswith("EPUB/media/"):
+                old = path.removeprefix("EPUB/media/")
+                content = hashlib.sha1(piece.book.read(path)).hexdigest()
+                if content not in by_content:
+                    by_content[content] = f"file{len(by_content)}{PurePosixPath(old).suffix}"
+                    media[by_content[content]] = (piece, old)
+                piece.media[old] = by_content[content]
+    return chapters, media
+
+
+def relinked(piece: Piece, old: str, name: str, holder: dict[str, str]) -> str:
+    """A chapter's XHTML with its links and image paths in the joined names."""
+    text = piece.text(f"EPUB/text/{old}").replace(f"<title>{old}</title>",
+                                                   f"<title>{name}</title>", 1)
+    own_ids = set(ID.findall(text))
+
+    def local(match: re.Match) -> str:
+        target = match[1]
+        if target in own_ids or target not in holder:
+            return match[0]
+        return f'href="{holder[target]}#{target}"'
+
+    text = CHAPTER_LINK.sub(lambda m: renamed_chapter(m, piece), text)  # before the next:
+    text = LOCAL_LINK.sub(local, text)  # it writes joined names already
+    return MEDIA_LINK.sub(lambda m: f'"{m[1] or ""}media/{piece.media.get(m[2], m[2])}"', text)
+
+
+def renamed_chapter(match: re.Match, piece: Piece) -> str:
+    attribute, folder, chapter, fragment = match.groups()
+    return f'{attribute}="{folder}{piece.chapters.get(chapter, chapter)}{fragment or ""}"'
+
+
+def joined_nav(pieces: list[Piece]) -> str:
+    """The first piece's nav.xhtml, its contents list holding every piece's entries."""
+    items = []
+    for piece in pieces:
+        found = TOC_ITEMS.search(piece.text("EPUB/nav.xhtml"))
+        items.append(CHAPTER_LINK.sub(lambda m, p=piece: renamed_chapter(m, p), found[2]))
+    numbered = iter(range(1, 10**9))
+    entries = re.sub(r'id="toc-li-\d+"', lambda _: f'id="toc-li-{next(numbered)}"',
+                     "".join(items))
+    return TOC_ITEMS.sub(lambda m: m[1] + entries + m[3], pieces[0].text("EPUB/nav.xhtml"),
+                         count=1)
+
+
+def joined_ncx(pieces: list[Piece]) -> str:
+    """The first piece's toc.ncx (for EPUB 2 readers), its navMap holding every piece's."""
+    points = []
+    for index, piece in enumerate(pieces):
+        found = NAV_POINTS.search(piece.text("EPUB/toc.ncx"))[2]
+        if index:
+            found = TITLE_POINT.sub("", found, count=1)
+        points.append(CHAPTER_LINK.sub(lambda m, p=piece: renamed_chapter(m, p), found))
+    numbered = iter(range(10**9))
+    entries = re.sub(r'id="navPoint-\d+"', lambda _: f'id="navPoint-{next(numbered)}"',
+                     "".join(points))
+    return NAV_POINTS.sub(lambda m: m[1] + entries + m[3], pieces[0].text("EPUB/toc.ncx"),
+                          count=1)
+
+
+def joined_opf(opf: str, chapters: dict, media: dict) -> str:
+    """The first piece's package file with every chapter and image in its manifest, and
+    every chapter in its spine."""
+    opf = re.sub(r' *<item id="[^"]*" href="(text/ch\d+\.xhtml|media/[^"]*)"[^>]*/>\n', "", opf)
+    opf = re.sub(r' *<itemref idref="ch\d+_xhtml" />\n', "", opf)
+    items, spine = [], []
+    for name, (piece, old) in chapters.items():
+        kind, props = piece.items[f"text/{old}"]
+        items.append(f'<item id="{name.replace(".", "_")}" href="text/{name}" '
+                     f'media-type="{kind}"{props} />')
+        spine.append(f'<itemref idref="{name.replace(".", "_")}" />')
+    for name, (piece, old) in media.items():
+        kind, props = piece.items[f"media/{old}"]
+        items.append(f'<item id="{name.replace(".", "_")}" href="media/{name}" '
+                     f'media-type="{kind}"{props} />')
+    opf = opf.replace("  </manifest>", "".join(f"    {i}\n" for i in items) + "  </manifest>")
+    return opf.replace("  </spine>", "".join(f"    {s}\n" for s in spine) + "  </spine>")
