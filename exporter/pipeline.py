@@ -201,7 +201,8 @@ def write(guide: Guide, options: Options, output: Path, result: Result, pool: Wo
             if guide.index:
                 meta.content.append(pf.RawBlock("\\printindex", "latex"))
             meta.content.extend(guide.references)
-            partial.write_text(latex.render(meta, book, guide.parts), encoding="utf-8")
+            partial.write_text(latex.render(meta, book, guide.parts, pool.processes,
+                                            guide.context.own_chapter), encoding="utf-8")
             latex.copy_images(guide.images, book.root, output.parent)
         else:
             meta.content.extend([*index.to_blocks(guide.index), *guide.references])

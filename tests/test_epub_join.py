@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from exporter import export
-from exporter.render.epub import consecutive_runs
+from exporter.render.pieces import consecutive_runs
 
 from .conftest import FIXTURES, SEEDS, epubcheck
 

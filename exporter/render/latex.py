@@ -1,11 +1,14 @@
 """The LaTeX guide (pandoc), and its optional compile with latexmk in a scratch folder."""
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 import panflute as pf
@@ -14,24 +17,109 @@ from .. import pandoc
 from ..errors import ExportError
 from ..model import Book
 from . import TEMPLATES, atomic_output
+from .pieces import runs_of, write_runs
 
 PAPERS = {"a4": "a4", "letter": "letter", "a5": "a5"}
 COMPILE_SECONDS = 300
+BODY_BEGINS, BODY_ENDS = "% exporter: the body begins", "% exporter: the body ends"
+LINE_MARK = "% exporter: template line "
+PARTIAL = re.compile(r"\$([a-z-]+)\.latex\(\)\$\n")
 
 
-def render(doc: pf.Doc, book: Book, parts: list[str] = ()) -> str:
+def render(doc: pf.Doc, book: Book, parts: list[str] = (), processes: int = 1,
+           own_chapter: bool = True) -> str:
     """The guide (the blocks of `parts`, then the Doc's own) as a standalone .tex source
-    for xelatex or lualatex."""
+    for xelatex or lualatex; runs of chapters written at once by separate pandoc processes
+    and joined (join_sources)."""
     if book.source:
         doc.metadata["date"] = pf.MetaInlines(
             pf.Str("Source:"), pf.Space(), pf.Link(pf.Str(book.source), url=book.source))
-    return pandoc.write(doc, "latex", [
+    args = [
         "--standalone", "--toc", "--toc-depth=2",
         f"--include-in-header={TEMPLATES / 'latex-preamble.tex'}",
         "--variable=documentclass:report", f"--variable=papersize:{PAPERS[book.paper]}",
         "--variable=geometry:margin=25mm", "--variable=colorlinks:true",
         "--variable=linkcolor:blue!40!black", "--variable=urlcolor:blue!40!black",
-    ], "LaTeX writer", parts)
+    ]
+    runs = runs_of(doc, parts, processes, own_chapter)
+    if len(runs) == 1:
+        return pandoc.write(doc, "latex", args, "LaTeX writer", runs[0])
+    with tempfile.TemporaryDirectory(prefix="exporter-latex-") as folder:
+        for name, text in marked_templates().items():  # partials beside the template
+            (Path(folder) / name).write_text(text, encoding="utf-8")
+        template = Path(folder) / "guide.latex"
+        sources = write_runs(doc, runs, ["--to", "latex", f"--template={template}", *args],
+                             "LaTeX writer", processes)
+    return join_sources(sources)
+
+
+@cache
+def marked_templates() -> dict[str, str]:
+    """pandoc's LaTeX template and the partials its preamble calls, by file name, with a
+    marker line before each of their lines (which prints only when the template prints
+    that line) and the body between two marker lines. Line k of the template is marker
+    1000 k; line j of the partial it calls there, 1000 k + j."""
+    template = pandoc.run(["--print-default-template=latex"], "", "LaTeX template")
+    head, begin, rest = template.partition("\\begin{document}\n")
+    if not begin or rest.count("\n$body$\n") != 1:
+        raise ExportError("pandoc's LaTeX template is not as this exporter knows it")
+    files = {}
+    lines = head.splitlines(keepends=True)
+    for k, line in enumerate(lines):
+        called = PARTIAL.fullmatch(line)
+        if called:
+            partial = pandoc.run([f"--print-default-data-file=templates/{called[1]}.latex"],
+                                 "", "LaTeX template")
+            files[f"{called[1]}.latex"] = marked(partial, 1000 * k)
+    files["guide.latex"] = marked(head, 0, step=1000) + begin + rest.replace(
+        "\n$body$\n", f"\n{BODY_BEGINS}\n$body$\n{BODY_ENDS}\n")
+    return files
+
+
+def marked(template: str, first: int, step: int = 1) -> str:
+    return "".join(f"{LINE_MARK}{first + step * n}\n{line}"
+                   for n, line in enumerate(template.splitlines(keepends=True)))
+
+
+def join_sources(sources: list[str]) -> str:
+    """One .tex from standalone ones written with the marked template: their preambles
+    merged by template line (a run with a table or highlighted code prints lines the
+    others leave out), the first one's title and contents, every body in order, the last
+    one's ending."""
+    preamble: list[tuple[int, str]] = []
+    bodies = []
+    for source in sources:
+        head, rest = source.split("\\begin{document}\n", 1)
+        front, rest = rest.split(f"{BODY_BEGINS}\n", 1)
+        body, tail = rest.split(f"{BODY_ENDS}\n", 1)
+        preamble = merged_lines(preamble, template_lines(head))
+        bodies.append(body)
+        if source is sources[0]:
+            first_front = front
+    return "".join([*(text for _, text in preamble), "\\begin{document}\n", first_front,
+                    "\n".join(bodies), tail])
+
+
+def template_lines(head: str) -> list[tuple[int, str]]:
+    """(template line, what it printed) for each marker of a preamble."""
+    pieces = re.split(f"^{re.escape(LINE_MARK)}(\\d+)\n", head, flags=re.M)
+    return [(int(number), text)
+            for number, text in zip(pieces[1::2], pieces[2::2], strict=True)]
+
+
+def merged_lines(ours: list[tuple[int, str]], theirs: list[tuple[int, str]]) -> list:
+    """Two preambles' (template line, text) in one: where only one printed a template
+    line, its text; where both did, the longer (an empty $highlighting-macros$ in one)."""
+    merged: list[tuple[int, str]] = []
+    matcher = difflib.SequenceMatcher(None, [n for n, _ in ours], [n for n, _ in theirs],
+                                      autojunk=False)
+    for tag, a_from, a_to, b_from, b_to in matcher.get_opcodes():
+        if tag == "equal":
+            merged += [max(a, b, key=lambda line: len(line[1]))
+                       for a, b in zip(ours[a_from:a_to], theirs[b_from:b_to], strict=True)]
+        else:
+            merged += sorted(ours[a_from:a_to] + theirs[b_from:b_to], key=lambda line: line[0])
+    return merged
 
 
 def copy_images(images: list[PurePosixPath], root: Path, folder: Path) -> None:
