@@ -4,17 +4,18 @@ A guide cites its book thousands of times at a few hundred distinct pages, and p
 --citeproc formats every occurrence (at 100 notes, 3,600 citations: about as long as
 writing the HTML). For an in-text style with no `position` test, a citation's text depends
 only on itself and on the set of works cited, so each worker leaves a placeholder where a
-Cite's text was (`to_placeholders`), one citeproc run formats the distinct citations in
-the order of their first use (so citation numbers and disambiguation come out as
---citeproc's), and the placeholders in the notes' JSON are replaced by the result (`fill`).
-A note style, or one that asks where a citation stands (ibid., subsequent), keeps
---citeproc in the writer.
+Cite's text was (`to_placeholders`), citeproc formats the distinct citations, in the
+order of their first use and knowing every work cited (so citation numbers and
+disambiguation come out as --citeproc's), and the placeholders in the notes' JSON are
+replaced by the result (`fill`). A note style, or one that asks where a citation stands
+(ibid., subsequent), keeps --citeproc in the writer.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import panflute as pf
@@ -25,6 +26,7 @@ from . import pandoc
 # holds unescaped in its JSON (they would have to be typed into the note as such).
 OPEN, CLOSE = "\ue000", "\ue001"
 PLACEHOLDER = re.compile(r'\{"t": "Str", "c": "' + OPEN + "([0-9a-f]{20})" + CLOSE + r'"\}')
+CITES_PER_RUN = 300  # the fewest distinct citations worth a citeproc run of their own
 NEEDS_PLACE = re.compile(r'class="note"|\bposition="')
 
 
@@ -55,20 +57,59 @@ def to_placeholders(doc: pf.Doc) -> dict[str, str]:
     return found
 
 
-def format_all(meta: pf.Doc, cites: dict[str, str]) -> tuple[dict[str, str], list[pf.Block]]:
-    """One citeproc run over the distinct citations: digest -> its formatted inlines as JSON
-    (a list without its brackets), and the blocks of the References section."""
-    doc = meta.to_json()
-    doc["blocks"] = [{"t": "Para", "c": [json.loads(cite)]} for cite in cites.values()]
-    done = json.loads(pandoc.run(["--from", "json", "--to", "json", *pandoc.citeproc(meta)],
-                                 json.dumps(doc, ensure_ascii=False), "citeproc"))
+def format_all(meta: pf.Doc, cites: dict[str, str],
+               processes: int = 1) -> tuple[dict[str, str], list[pf.Block]]:
+    """citeproc over the distinct citations: digest -> its formatted inlines as JSON (a
+    list without its brackets), and the blocks of the References section.
+
+    citeproc takes about half a millisecond a citation, so many run in slices at once,
+    each knowing every work the guide cites (`nocite`: disambiguation sees them all). A
+    numeric style numbers works in the order of first citation across the whole guide,
+    so it formats them in a single run."""
+    keys = list(cites)
+    slices = 1
+    if "nocite" not in meta.metadata and not numbers_works(getattr(meta, "csl", None)):
+        slices = max(1, min(processes, len(keys) // CITES_PER_RUN))
+    runs = [keys[len(keys) * n // slices:len(keys) * (n + 1) // slices] for n in range(slices)]
+    works = unique(citation["citationId"] for cite in cites.values()
+                   for citation in json.loads(cite)["c"][0])
+
+    def run(n: int) -> dict:
+        doc = slice_meta(meta, works) if slices > 1 else meta.to_json()
+        doc["blocks"] = [{"t": "Para", "c": [json.loads(cites[key])]} for key in runs[n]]
+        return json.loads(pandoc.run(["--from", "json", "--to", "json",
+                                      *pandoc.citeproc(meta)],
+                                     json.dumps(doc, ensure_ascii=False), "citeproc"))
+
+    with ThreadPoolExecutor(slices) as threads:
+        done = list(threads.map(run, range(slices)))
     formatted = {}
-    for key, para in zip(cites, done["blocks"], strict=False):
-        inlines = para["c"][0]["c"][1]
-        formatted[key] = json.dumps(inlines, ensure_ascii=False)[1:-1]
-    rest = {**done, "blocks": done["blocks"][len(cites):]}
+    for keys_run, result in zip(runs, done, strict=True):
+        for key, para in zip(keys_run, result["blocks"], strict=False):
+            formatted[key] = json.dumps(para["c"][0]["c"][1], ensure_ascii=False)[1:-1]
+    rest = {**done[0], "blocks": done[0]["blocks"][len(runs[0]):]}
     references = pandoc.load(json.dumps(rest, ensure_ascii=False), "the References")
     return formatted, list(references.content)
+
+
+def slice_meta(meta: pf.Doc, works: list[str]) -> dict:
+    """The guide's metadata for one slice of the citations, as JSON. Every slice lists
+    the works (only the first one's list is kept): without one, citeproc would not link
+    a citation to its work."""
+    copy = pandoc.load(pandoc.dump(meta), "the guide's metadata")
+    copy.metadata["nocite"] = pf.MetaInlines(*[
+        pf.Cite(pf.Str(f"@{work}"), citations=[pf.Citation(work)]) for work in works])
+    return copy.to_json()
+
+
+def numbers_works(csl: Path | str | None) -> bool:
+    """Whether the style numbers the works it cites (citation-number)."""
+    return csl is not None and "citation-number" in Path(csl).read_text(encoding="utf-8",
+                                                                          errors="replace")
+
+
+def unique(items) -> list:
+    return list(dict.fromkeys(items))
 
 
 def fill(part: str, formatted: dict[str, str]) -> str:

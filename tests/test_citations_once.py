@@ -54,7 +54,10 @@ def exported(root, fmt, once, monkeypatch, **options):
 
 @pytest.mark.parametrize("fmt", ["html", "latex"])
 @pytest.mark.parametrize("style", ["default", "numeric"])
-def test_formatted_once_is_what_citeproc_gives_everywhere(tmp_path, monkeypatch, fmt, style):
+@pytest.mark.parametrize("per_run", [300, 1])  # 1: in slices, a citation each
+def test_formatted_once_is_what_citeproc_gives_everywhere(tmp_path, monkeypatch, fmt, style,
+                                                          per_run):
+    monkeypatch.setattr(citations, "CITES_PER_RUN", per_run)
     root = vault(tmp_path / "vault")
     options = {}
     if style == "numeric":
