@@ -10,6 +10,8 @@ import re
 
 import panflute as pf
 
+from filters.lists import replace_list
+
 BLOCK_ID = re.compile(r"^\^([A-Za-z0-9-]+)$")
 BREAKS = (pf.Space, pf.SoftBreak, pf.LineBreak)
 
@@ -53,10 +55,10 @@ def take_block_ids(blocks: list, anchor_for) -> list:
             kept[-1] = pf.Div(kept[-1], identifier=anchor_for(block_id), classes=["block"])
     for block in kept:
         if isinstance(block, (pf.BlockQuote, pf.Div)):
-            block.content = take_block_ids(list(block.content), anchor_for)
+            replace_list(block, "content", take_block_ids(list(block.content), anchor_for))
         elif isinstance(block, (pf.BulletList, pf.OrderedList)):
             for item in block.content:
-                item.content = take_block_ids(list(item.content), anchor_for)
+                replace_list(item, "content", take_block_ids(list(item.content), anchor_for))
     return kept
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import panflute as pf
 
+from filters.lists import replace_list
+
 MARK = "%%"
 
 
@@ -46,11 +48,11 @@ def scrub(elem, doc) -> list:
     for name in elem._children:
         child = getattr(elem, name)
         if isinstance(child, pf.ListContainer):
-            setattr(elem, name, scrub_list(list(child), doc))
+            replace_list(elem, name, scrub_list(list(child), doc))
         elif isinstance(child, pf.Element):
             scrub(child, doc)
     if isinstance(elem, (pf.Para, pf.Plain, pf.Header)):
-        elem.content = trim(list(elem.content))
+        replace_list(elem, "content", trim(list(elem.content)))
     emptied = not any(len(getattr(elem, n)) for n in elem._children
                       if isinstance(getattr(elem, n), pf.ListContainer))
     if emptied and (was_open or doc.comment_open or isinstance(elem, (pf.Para, pf.Plain))):

@@ -14,6 +14,7 @@ import re
 import panflute as pf
 
 from exporter.vault import normalise
+from filters.lists import replace_list
 
 
 def prepare(doc):
@@ -27,7 +28,7 @@ def action(elem, doc):
     if isinstance(elem, (pf.Link, pf.Span)) and "data-target" in elem.attributes:
         return mark(elem, elem.attributes["data-target"], doc)
     if isinstance(elem, (pf.Para, pf.Plain)) and doc.index_terms:
-        elem.content = wrap_terms(list(elem.content), doc)
+        replace_list(elem, "content", wrap_terms(list(elem.content), doc))
     return None
 
 

@@ -14,6 +14,8 @@ import re
 
 import panflute as pf
 
+from filters.lists import replace_list
+
 LOCATOR = re.compile(
     r"^\((?:(?P<label>pp?)\.\s*)?"
     r"(?P<pages>\d{1,4}(?:\s*[-–]\s*\d{1,4})?(?:\s*,\s*\d{1,4}(?:\s*[-–]\s*\d{1,4})?)*)"
@@ -63,7 +65,7 @@ def cite_in(elem, note, doc, chapter):
         if "embed" in elem.classes:
             note = elem.attributes.get("data-source", note)
     if isinstance(elem, INLINE_CONTAINERS):
-        elem.content = cite_inlines(list(elem.content), note, doc, chapter)
+        replace_list(elem, "content", cite_inlines(list(elem.content), note, doc, chapter))
     for name in elem._children:
         child = getattr(elem, name)
         children = child if isinstance(child, pf.ListContainer) else [child]
