@@ -57,39 +57,56 @@ def to_placeholders(doc: pf.Doc) -> dict[str, str]:
     return found
 
 
-def format_all(meta: pf.Doc, cites: dict[str, str],
+def format_all(meta: pf.Doc, cites: dict[str, str], works: list[str],
                processes: int = 1) -> tuple[dict[str, str], list[pf.Block]]:
-    """citeproc over the distinct citations: digest -> its formatted inlines as JSON (a
-    list without its brackets), and the blocks of the References section.
+    """citeproc over the distinct citations of `works`: digest -> its formatted inlines as
+    JSON (a list without its brackets), and the blocks of the References section.
 
     citeproc takes about half a millisecond a citation, so many run in slices at once,
     each knowing every work the guide cites (`nocite`: disambiguation sees them all). A
     numeric style numbers works in the order of first citation across the whole guide,
-    so it formats them in a single run."""
+    so it formats them in a single run. The citations go to pandoc and come back as JSON
+    text, read one at a time: tens of thousands at once as Python objects would swell
+    this process, and every worker forked from it after."""
     keys = list(cites)
     slices = 1
     if "nocite" not in meta.metadata and not numbers_works(getattr(meta, "csl", None)):
         slices = max(1, min(processes, len(keys) // CITES_PER_RUN))
     runs = [keys[len(keys) * n // slices:len(keys) * (n + 1) // slices] for n in range(slices)]
-    works = unique(citation["citationId"] for cite in cites.values()
-                   for citation in json.loads(cite)["c"][0])
 
-    def run(n: int) -> dict:
-        doc = slice_meta(meta, works) if slices > 1 else meta.to_json()
-        doc["blocks"] = [{"t": "Para", "c": [json.loads(cites[key])]} for key in runs[n]]
-        return json.loads(pandoc.run(["--from", "json", "--to", "json",
-                                      *pandoc.citeproc(meta)],
-                                     json.dumps(doc, ensure_ascii=False), "citeproc"))
+    def run(n: int) -> str:
+        head = slice_meta(meta, works) if slices > 1 else meta.to_json()
+        head.pop("blocks", None)
+        blocks = ",".join(f'{{"t": "Para", "c": [{cites[key]}]}}' for key in runs[n])
+        text = f'{json.dumps(head, ensure_ascii=False)[:-1]}, "blocks": [{blocks}]}}'
+        return pandoc.run(["--from", "json", "--to", "json", *pandoc.citeproc(meta)], text,
+                          "citeproc")
 
     with ThreadPoolExecutor(slices) as threads:
         done = list(threads.map(run, range(slices)))
-    formatted = {}
-    for keys_run, result in zip(runs, done, strict=True):
-        for key, para in zip(keys_run, result["blocks"], strict=False):
-            formatted[key] = json.dumps(para["c"][0]["c"][1], ensure_ascii=False)[1:-1]
-    rest = {**done[0], "blocks": done[0]["blocks"][len(runs[0]):]}
-    references = pandoc.load(json.dumps(rest, ensure_ascii=False), "the References")
-    return formatted, list(references.content)
+    formatted: dict[str, str] = {}
+    references: list[pf.Block] = []
+    for n, text in enumerate(done):
+        rest = read_citations(text, runs[n], formatted)
+        if n == 0:
+            references = list(pandoc.load(json.dumps(
+                {"pandoc-api-version": list(pandoc.API_VERSION), "meta": {}, "blocks": rest},
+                ensure_ascii=False), "the References").content)
+    return formatted, references
+
+
+def read_citations(text: str, keys: list[str], formatted: dict[str, str]) -> list:
+    """Read citeproc's JSON output: a paragraph per citation of `keys`, whose Cite's
+    inlines go to `formatted`, then the References' blocks, which are returned."""
+    decoder = json.JSONDecoder()
+    at = text.rindex('"blocks":') + len('"blocks":')
+    at = text.index("[", at) + 1
+    for key in keys:
+        while text[at] in ", \n":
+            at += 1
+        para, at = decoder.raw_decode(text, at)
+        formatted[key] = json.dumps(para["c"][0]["c"][1], ensure_ascii=False)[1:-1]
+    return json.loads("[" + text[at:].strip().removesuffix("}").strip().lstrip(","))
 
 
 def slice_meta(meta: pf.Doc, works: list[str]) -> dict:
@@ -106,10 +123,6 @@ def numbers_works(csl: Path | str | None) -> bool:
     """Whether the style numbers the works it cites (citation-number)."""
     return csl is not None and "citation-number" in Path(csl).read_text(encoding="utf-8",
                                                                           errors="replace")
-
-
-def unique(items) -> list:
-    return list(dict.fromkeys(items))
 
 
 def fill(part: str, formatted: dict[str, str]) -> str:

@@ -126,7 +126,7 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
         pool.progress.stage("Formatting citations")
         formatted, references = citations.format_all(
             meta, {key: cite for part in filtered for key, cite in part.citations.items()},
-            options.processes)
+            unique(key for part in filtered for key in part.cited), options.processes)
         parts = [citations.fill(part, formatted) for part in parts]
         del meta.metadata["references"]  # the writers have no citeproc left to run
     occurrences = [tuple(o) for part in filtered for o in part.occurrences]
