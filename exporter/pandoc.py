@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -37,6 +38,7 @@ MAX_JSON_DEPTH = 250
 # reader parses each note of the bundle on its own and gives back one Div per note.
 NOTES_READER = Path(__file__).with_name("notes_reader.lua")
 API_VERSION = (1, 23, 1)  # of the JSON AST that pandoc 3 reads and writes
+VERSION = re.compile(r'^\{"pandoc-api-version":(\[[\d,]+\])')
 BATCH_SECONDS_PER_MB = 20  # on top of PARSE_SECONDS; pandoc reads about 0.5 MB a second
 TOO_DEEP = "nesting too deep to export (quotes nested more than about 120 levels, lists about 80)"
 
@@ -118,15 +120,29 @@ def parse_batch(bodies: list[tuple[str, str]]) -> list[str | ExportError | None]
                       *(f"NOTE {len(body.encode('utf-8'))}\n{body}" for _, body in bodies)])
     seconds = PARSE_SECONDS + BATCH_SECONDS_PER_MB * len(bundle) / 2**20
     try:
-        parsed = json.loads(run(["--from", str(NOTES_READER), "--to", "json"], bundle,
-                                "a batch of notes", seconds))
+        text = run(["--from", str(NOTES_READER), "--to", "json"], bundle, "a batch of notes",
+                   seconds)
+        version = json.loads(VERSION.search(text)[1])
+        return [note_json(div["c"][1], version, name)
+                for div, (name, _) in zip(each_block(text), bodies, strict=True)]
     except TooLong as error:
         return after_too_long(bodies, error)
-    except (ExportError, RecursionError):
+    except (ExportError, RecursionError, ValueError, TypeError):  # cut short, or not pandoc's
         return [None] * len(bodies)
-    version = parsed["pandoc-api-version"]
-    return [note_json(div["c"][1], version, name)
-            for div, (name, _) in zip(parsed["blocks"], bodies, strict=True)]
+
+
+def each_block(text: str):
+    """The top-level blocks of pandoc's JSON output, decoded one at a time (a batch's
+    whole output at once, as Python objects, takes ten times its size in memory)."""
+    decoder = json.JSONDecoder()
+    at = text.index("[", text.rindex('"blocks":')) + 1
+    while True:
+        while text[at] in ", \n":
+            at += 1
+        if text[at] == "]":
+            return
+        block, at = decoder.raw_decode(text, at)
+        yield block
 
 
 def after_too_long(bodies: list[tuple[str, str]], error: TooLong) -> list:
