@@ -1,14 +1,15 @@
-"""Each distinct citation formatted once by citeproc, when the style lets its place not matter.
+"""Citations formatted by citeproc before writing, once each, when their place does not matter.
 
-A guide cites its book thousands of times at a few hundred distinct pages, and pandoc's
---citeproc formats every occurrence (at 100 notes, 3,600 citations: about as long as
-writing the HTML). For an in-text style with no `position` test, a citation's text depends
-only on itself and on the set of works cited, so each worker leaves a placeholder where a
-Cite's text was (`to_placeholders`), citeproc formats the distinct citations, in the
-order of their first use and knowing every work cited (so citation numbers and
-disambiguation come out as --citeproc's), and the placeholders in the notes' JSON are
-replaced by the result (`fill`). A note style, or one that asks where a citation stands
-(ibid., subsequent), keeps --citeproc in the writer.
+pandoc's --citeproc formats every citation in the writer, so the whole book must go
+through one pandoc run (at 100 notes, 3,600 citations take about as long as writing the
+HTML). For an in-text style with no `position` test, a citation's text depends only on
+itself and on the set of works cited, so each worker leaves a placeholder where a Cite's
+text was (`to_placeholders`), citeproc formats the distinct citations (a repeated page is
+formatted once) in slices at once, in the order of their first use and knowing every work
+cited (so citation numbers and disambiguation come out as --citeproc's), and the
+placeholders in the notes' JSON are replaced by the result (`fill`); the writers can then
+run on pieces of the book. A note style, or one that asks where a citation stands (ibid.,
+subsequent), keeps --citeproc in the writer.
 """
 from __future__ import annotations
 
