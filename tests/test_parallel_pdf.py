@@ -91,3 +91,17 @@ def test_without_the_cache_nothing_is_kept(tmp_path, monkeypatch):
     assert not (tmp_path / "cache").exists()
     export(SEEDS, "pdf", output=tmp_path / "s.pdf")
     assert any((tmp_path / "cache" / "obsidian-study-guide" / "pdf").glob("chunk-*.pdf"))
+
+
+def test_each_contents_entry_links_its_title_and_its_number_alone(tmp_path):
+    """Two link annotations an entry: a link around the whole line would also be one on
+    each box inside it (a contents of 1,000 notes had 21,000, and the join held them all)."""
+    out = export(PRINCE, "pdf", output=tmp_path / "p.pdf").output
+    with pikepdf.open(out) as pdf:
+        names = set(pikepdf.NameTree(pdf.Root.Names.Dests).keys())
+        links = [(str(a.Dest), [float(v) for v in a.Rect]) for a in pdf.pages[1].Annots]
+    targets = {target for target, _ in links}
+    assert len(targets) >= 8 and targets <= names  # Introduction ... Cesare Borgia: Fall
+    for target in targets:
+        title, number = sorted((rect for t, rect in links if t == target), key=lambda r: r[0])
+        assert number[0] > 400 > title[2], (target, title, number)  # the number at the right
