@@ -8,8 +8,9 @@ text was (`to_placeholders`), citeproc formats the distinct citations (a repeate
 formatted once) in slices at once, in the order of their first use and knowing every work
 cited (so citation numbers and disambiguation come out as --citeproc's), and the
 placeholders in the notes' JSON are replaced by the result (`fill`); the writers can then
-run on pieces of the book. A note style, or one that asks where a citation stands (ibid.,
-subsequent), keeps --citeproc in the writer.
+run on pieces of the book. What citeproc gave is kept in the cache (`format_kept`). A
+note style, or one that asks where a citation stands (ibid., subsequent), keeps
+--citeproc in the writer.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from pathlib import Path
 import panflute as pf
 
 from . import pandoc
+from .cache import Cache, code_version, digest
 
 # A placeholder is a Str of a digest between two private-use characters, which no note
 # holds unescaped in its JSON (they would have to be typed into the note as such).
@@ -58,6 +60,25 @@ def to_placeholders(doc: pf.Doc) -> dict[str, str]:
     return found
 
 
+def format_kept(cache: Cache, meta: pf.Doc, cites: dict[str, str], works: list[str],
+                processes: int = 1) -> tuple[dict[str, str], list[pf.Block]]:
+    """format_all(), or what it gave an earlier export of the same citations in the same
+    order, the same works, metadata and style: an edit that changes no citation runs no
+    citeproc."""
+    csl = getattr(meta, "csl", None)
+    style = Path(csl).read_bytes() if csl else b""
+    key = digest(code_version(), pandoc.dump(meta), style, "\n".join(works), "\n".join(cites))
+    kept = cache.get("citations", key)
+    if kept is not None:
+        data = json.loads(kept)
+        return data["formatted"], as_blocks(data["references"])
+    formatted, references = format_all(meta, cites, works, processes)
+    cache.put("citations", key, json.dumps(
+        {"formatted": formatted, "references": [block.to_json() for block in references]},
+        ensure_ascii=False))
+    return formatted, references
+
+
 def format_all(meta: pf.Doc, cites: dict[str, str], works: list[str],
                processes: int = 1) -> tuple[dict[str, str], list[pf.Block]]:
     """citeproc over the distinct citations of `works`: digest -> its formatted inlines as
@@ -90,10 +111,15 @@ def format_all(meta: pf.Doc, cites: dict[str, str], works: list[str],
     for n, text in enumerate(done):
         rest = read_citations(text, runs[n], formatted)
         if n == 0:
-            references = list(pandoc.load(json.dumps(
-                {"pandoc-api-version": list(pandoc.API_VERSION), "meta": {}, "blocks": rest},
-                ensure_ascii=False), "the References").content)
+            references = as_blocks(rest)
     return formatted, references
+
+
+def as_blocks(blocks: list) -> list[pf.Block]:
+    """Blocks as pandoc JSON (Python lists and dicts) as panflute elements."""
+    return list(pandoc.load(json.dumps(
+        {"pandoc-api-version": list(pandoc.API_VERSION), "meta": {}, "blocks": blocks},
+        ensure_ascii=False), "the References").content)
 
 
 def read_citations(text: str, keys: list[str], formatted: dict[str, str]) -> list:

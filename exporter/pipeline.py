@@ -124,8 +124,8 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
     parts, references = [part.blocks for part in filtered], []
     if context.flags["citations_once"] and "references" in meta.metadata:
         pool.progress.stage("Formatting citations")
-        formatted, references = citations.format_all(
-            meta, {key: cite for part in filtered for key, cite in part.citations.items()},
+        formatted, references = citations.format_kept(
+            cache, meta, {key: cite for part in filtered for key, cite in part.citations.items()},
             unique(key for part in filtered for key in part.cited), options.processes)
         parts = [citations.fill(part, formatted) for part in parts]
         del meta.metadata["references"]  # the writers have no citeproc left to run

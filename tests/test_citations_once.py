@@ -97,3 +97,24 @@ def test_a_position_style_still_says_ibid(tmp_path):
     html = export(root, "html", output=tmp_path / "out" / "x.html",
                   csl=tmp_path / "ibid.csl").output.read_text()
     assert "Again [ibid.]" in re.sub(r"<[^>]+>", "", html)
+
+
+def test_an_edit_that_changes_no_citation_runs_no_citeproc(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = vault(tmp_path / "vault")
+    runs = []
+    format_all = citations.format_all
+    monkeypatch.setattr(citations, "format_all", lambda *a: runs.append(1) or format_all(*a))
+
+    def html():
+        return export(root, "html", output=tmp_path / "out" / "x.html").output.read_text()
+
+    first = html()
+    (root / "C.md").write_text(NOTES["C.md"] + "\nA thought of my own.\n")
+    edited = html()
+    assert runs == [1] and edited.replace("<p>A thought of my own.</p>\n", "") == first
+    (root / "C.md").write_text(NOTES["C.md"] + "\nA new page cited (99).\n")
+    assert "(Machiavelli 1532, 99)" in re.sub(r"<[^>]+>", "", html()) and runs == [1, 1]
+    (tmp_path / "numbers.csl").write_text(NUMERIC_CSL)  # another style: formatted anew
+    export(root, "html", output=tmp_path / "out" / "y.html", csl=tmp_path / "numbers.csl")
+    assert runs == [1, 1, 1]
