@@ -116,7 +116,7 @@ def format_all(meta: pf.Doc, cites: dict[str, str], works: list[str],
 
 
 def as_blocks(blocks: list) -> list[pf.Block]:
-    """Blocks as pandoc JSON (Python lists and dicts) as panflute elements."""
+    """panflute blocks from blocks of pandoc JSON, decoded (lists and dicts)."""
     return list(pandoc.load(json.dumps(
         {"pandoc-api-version": list(pandoc.API_VERSION), "meta": {}, "blocks": blocks},
         ensure_ascii=False), "the References").content)
