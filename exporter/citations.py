@@ -22,6 +22,8 @@ from pathlib import Path
 
 import panflute as pf
 
+from filters import walk
+
 from . import pandoc
 from .cache import Cache, code_version, digest
 
@@ -56,7 +58,7 @@ def to_placeholders(doc: pf.Doc) -> dict[str, str]:
         found.setdefault(key, text)
         elem.content = [pf.Str(OPEN + key + CLOSE)]
 
-    doc.walk(replace)
+    walk(doc, replace, doc)  # panflute's doc.walk rebuilds every list it passes
     return found
 
 

@@ -77,7 +77,11 @@ def walk_list(items, action, doc):
     parent, location, new = items.parent, items.location, None
     for index, item in enumerate(items.list):
         item.parent, item.location, item.index = parent, location, index
-        result = walk(item, action, doc)
+        if item._children:
+            result = walk(item, action, doc)
+        else:  # a leaf (most items are): no call of walk() for it
+            altered = action(item, doc)
+            result = item if altered is None else altered
         if result is item and new is None:
             continue
         if new is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import panflute as pf
 
+import filters
 from filters.lists import replace_list
 
 MARK = "%%"
@@ -15,6 +16,7 @@ MARK = "%%"
 
 def prepare(doc):
     doc.comment_open = False
+    doc.holding_marks = set()  # ids of the elements with a '%%' somewhere inside
 
 
 def finalize(doc):
@@ -24,7 +26,19 @@ def finalize(doc):
 
 
 def action(elem, doc):
-    return None  # all the work is in finalize: it needs document order, walk() is depth-first
+    """Note the Str with a marker and the elements around it; the removing is finalize's,
+    which needs document order (walk() is depth-first) and passes over the rest whole."""
+    if isinstance(elem, pf.Str) and MARK in elem.text:
+        while elem is not None and id(elem) not in doc.holding_marks:
+            doc.holding_marks.add(id(elem))
+            elem = elem.parent
+
+
+def without_comments(doc) -> list:
+    """The blocks of a Doc the chain does not run on (a note embedded), comments gone."""
+    prepare(doc)
+    filters.walk(doc, action, doc)
+    return scrub_list(list(doc.content), doc)
 
 
 def scrub_list(children, doc, top_level=False):
@@ -40,6 +54,8 @@ def scrub_list(children, doc, top_level=False):
 
 def scrub(elem, doc) -> list:
     """The element, split or emptied of comments: zero, one or several elements."""
+    if id(elem) not in doc.holding_marks:  # nothing inside opens or closes a comment
+        return [] if doc.comment_open else [elem]
     if isinstance(elem, pf.Str):
         return split_str(elem, doc)
     if not elem._children:

@@ -53,7 +53,7 @@ def expand(elem, doc, chain, above):
     `above` how deep in the document the innermost of them sits."""
     if isinstance(elem, pf.Image):
         return image(elem, doc)
-    if isinstance(elem, (pf.Para, pf.Plain)) and any(map(is_note_embed, elem.content)):
+    if isinstance(elem, (pf.Para, pf.Plain)) and any(map(is_note_embed, elem.content.list)):
         return split_at_embeds(elem, doc, chain, above + nesting(elem))
     return None
 
@@ -115,7 +115,7 @@ def embed_note(link, doc, chain, depth):
         return notice(f"(embed of {target} omitted: more than {MAX_EMBEDS} embeds)")
     doc.embeds_left -= 1
     doc.embedded.append(str(note.rel))
-    blocks = select(without_comments(doc.notes.doc(note)), fragment)
+    blocks = select(comments.without_comments(doc.notes.doc(note)), fragment)
     if blocks is None:
         warn(doc, f"![[{target}]]: {note.name} has no {fragment!r}", source)
         return notice(f"(embed of {target} omitted: not found)")
@@ -151,12 +151,6 @@ def deepest(elements):
                 child = [child] if child is not None else []
             stack.extend((c, depth + 1) for c in child)
     return most
-
-
-def without_comments(note_doc):
-    """The note's blocks with its %%comments%% gone (the comments filter ran before)."""
-    note_doc.comment_open = False
-    return comments.scrub_list(list(note_doc.content), note_doc)
 
 
 def select(blocks, fragment):

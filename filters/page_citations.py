@@ -35,6 +35,7 @@ def prepare(doc):
     doc.book_lengths = getattr(doc, "book_lengths", {})
     doc.uncited = []  # (note, locator) of page numbers with no book to cite
     doc.cited = []  # the citekeys cited, each once
+    doc.holding_parens = set()  # ids of the elements with a Str opening "(" inside
 
 
 def finalize(doc):
@@ -45,14 +46,20 @@ def finalize(doc):
         if isinstance(block, pf.Header) and block.level == 1:
             chapter = block
             doc.chapter_pages[chapter.identifier] = []
-        cite_in(block, note, doc, chapter)
+        if id(block) in doc.holding_parens:
+            cite_in(block, note, doc, chapter)
     for chapter_id, pages in doc.chapter_pages.items():
         if pages:
             show_book_pages(doc, chapter_id, min(pages), max(pages))
 
 
 def action(elem, doc):
-    return None  # the work is in finalize: it needs each block's note and chapter
+    """Note where a locator may start; the citing is finalize's, which needs each block's
+    note and chapter, and passes over every element with no "(" inside."""
+    if isinstance(elem, pf.Str) and elem.text.startswith("("):
+        while elem is not None and id(elem) not in doc.holding_parens:
+            doc.holding_parens.add(id(elem))
+            elem = elem.parent
 
 
 def cite_in(elem, note, doc, chapter):
@@ -65,12 +72,11 @@ def cite_in(elem, note, doc, chapter):
         if "embed" in elem.classes:
             note = elem.attributes.get("data-source", note)
     if isinstance(elem, INLINE_CONTAINERS):
-        replace_list(elem, "content", cite_inlines(list(elem.content), note, doc, chapter))
+        replace_list(elem, "content", cite_inlines(elem.content.list[:], note, doc, chapter))
     for name in elem._children:
-        child = getattr(elem, name)
-        children = child if isinstance(child, pf.ListContainer) else [child]
-        for item in children:
-            if isinstance(item, pf.Element):
+        child = getattr(elem, name)  # its .list: iterating a ListContainer is slow
+        for item in child.list if isinstance(child, pf.ListContainer) else [child]:
+            if id(item) in doc.holding_parens:
                 cite_in(item, note, doc, chapter)
 
 
