@@ -71,22 +71,6 @@ class Chunk(Part):
     warnings: list[str] = field(default_factory=list)
 
 
-def chapter_units(parts: list[str], own_chapter: bool) -> list[str]:
-    """The body as units that each start with a chapter heading (blocks as JSON text).
-
-    Several notes: a unit per note. One note: a unit per top-level heading in it.
-    """
-    if own_chapter:
-        return list(parts)
-    units: list[list] = []
-    for part in parts:
-        for block in json.loads(f"[{part}]"):
-            if not units or (block["t"] == "Header" and block["c"][0] == 1):
-                units.append([])
-            units[-1].append(block)
-    return [json.dumps(unit, ensure_ascii=False)[1:-1] for unit in units]
-
-
 def group(units: list[str], processes: int) -> list[list[str]]:
     """Consecutive units in chunks of about the wanted size, cut where a unit's own text says.
 

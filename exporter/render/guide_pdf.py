@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import workers
 from ..cache import Cache, code_version, digest
-from . import chunks, html
+from . import chunks, html, pieces
 from .join import Part, join
 
 BLANK_PAGE = ("<style>@page { @top-center { content: none } @bottom-center { content: none } }"
@@ -73,7 +73,7 @@ def body_pages(guide, pool: workers.Workers, cache: Cache) -> dict[str, int]:
 def lay_out_body(guide, folder: Path, cache: Cache, pool: workers.Workers,
                  blank: Part | None) -> Body:
     """The body in chunks, laid out (or from the cache), placed one after the other."""
-    units = chunks.chapter_units(guide.parts, guide.context.own_chapter)
+    units = pieces.chapter_units(guide.parts, guide.context.own_chapter)
     laid_out = chunks.lay_out(guide, chunks.group(units, pool.processes),
                               chunks.placeholder(units), folder, cache, pool)
     parts, starts = pad_and_place(laid_out, blank)

@@ -2,6 +2,7 @@
 run at once (EPUB, LaTeX), and those pandoc runs."""
 from __future__ import annotations
 
+import json
 import math
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -9,7 +10,23 @@ from pathlib import Path
 import panflute as pf
 
 from .. import pandoc
-from .chunks import chapter_units
+
+
+def chapter_units(parts: list[str], own_chapter: bool) -> list[str]:
+    """The body as units that each start with a chapter heading (blocks as JSON text).
+
+    Several notes: a unit per note. One note: a unit per top-level heading in it.
+    """
+    if own_chapter:
+        return list(parts)
+    units: list[list] = []
+    for part in parts:
+        for block in json.loads(f"[{part}]"):
+            if not units or (block["t"] == "Header" and block["c"][0] == 1):
+                units.append([])
+            units[-1].append(block)
+    return [json.dumps(unit, ensure_ascii=False)[1:-1] for unit in units]
+
 
 # pandoc's writers hold about twenty times their JSON input: runs of at most this much
 # keep each process small, and with more runs than processes none waits idle for long.
