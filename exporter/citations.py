@@ -8,7 +8,8 @@ text was (`to_placeholders`), citeproc formats the distinct citations (a repeate
 formatted once) in slices at once, in the order of their first use and knowing every work
 cited (so citation numbers and disambiguation come out as --citeproc's), and the
 placeholders in the notes' JSON are replaced by the result (`fill`); the writers can then
-run on pieces of the book. What citeproc gave is kept in the cache (`format_kept`). A
+run on pieces of the book. What citeproc gave is kept in the cache, a citation at a time, so
+that after an edit only the citations new to the guide go to citeproc (`format_kept`). A
 note style, or one that asks where a citation stands (ibid., subsequent), keeps
 --citeproc in the writer.
 """
@@ -64,25 +65,31 @@ def to_placeholders(doc: pf.Doc) -> dict[str, str]:
 
 def format_kept(cache: Cache, meta: pf.Doc, cites: dict[str, str], works: list[str],
                 processes: int = 1) -> tuple[dict[str, str], list[pf.Block]]:
-    """format_all(), or what it gave an earlier export of the same citations in the same
-    order, the same works, metadata and style: an edit that changes no citation runs no
-    citeproc."""
+    """format_all(), taking what earlier exports formatted with the same works (in the same
+    order), metadata and style: only the citations not met before go to citeproc, and an
+    edit that changes no citation runs none. A numeric style, or a `nocite` of the user's,
+    formats them all again when one is new (its numbers follow the whole guide's order)."""
     csl = getattr(meta, "csl", None)
     style = Path(csl).read_bytes() if csl else b""
-    key = digest(code_version(), pandoc.dump(meta), style, "\n".join(works), "\n".join(cites))
-    kept = cache.get("citations", key)
-    if kept is not None:
-        data = json.loads(kept)
-        return data["formatted"], as_blocks(data["references"])
-    formatted, references = format_all(meta, cites, works, processes)
-    cache.put("citations", key, json.dumps(
-        {"formatted": formatted, "references": [block.to_json() for block in references]},
-        ensure_ascii=False))
-    return formatted, references
+    key = digest(code_version(), pandoc.dump(meta), style, "\n".join(works))
+    kept = json.loads(cache.get("citations", key) or '{"formatted": {}, "references": null}')
+    formatted, references = kept["formatted"], kept["references"]
+    new = {digest_: cite for digest_, cite in cites.items() if digest_ not in formatted}
+    if references is not None and not new:
+        return formatted, as_blocks(references)
+    if references is not None and in_slices(meta):
+        made, _ = format_all(meta, new, works, processes, every_work=True)
+        formatted = {**formatted, **made}
+    else:
+        formatted, blocks = format_all(meta, cites, works, processes)
+        references = [block.to_json() for block in blocks]
+    cache.put("citations", key, json.dumps({"formatted": formatted, "references": references},
+                                           ensure_ascii=False))
+    return formatted, as_blocks(references)
 
 
-def format_all(meta: pf.Doc, cites: dict[str, str], works: list[str],
-               processes: int = 1) -> tuple[dict[str, str], list[pf.Block]]:
+def format_all(meta: pf.Doc, cites: dict[str, str], works: list[str], processes: int = 1,
+               every_work: bool = False) -> tuple[dict[str, str], list[pf.Block]]:
     """citeproc over the distinct citations of `works`: digest -> its formatted inlines as
     JSON (a list without its brackets), and the blocks of the References section.
 
@@ -91,15 +98,14 @@ def format_all(meta: pf.Doc, cites: dict[str, str], works: list[str],
     numeric style numbers works in the order of first citation across the whole guide,
     so it formats them in a single run. The citations go to pandoc and come back as JSON
     text, read one at a time: tens of thousands at once as Python objects would swell
-    this process, and every worker forked from it after."""
+    this process, and every worker forked from it after. With `every_work` the citations
+    are only some of the guide's, and each run lists every work too."""
     keys = list(cites)
-    slices = 1
-    if "nocite" not in meta.metadata and not numbers_works(getattr(meta, "csl", None)):
-        slices = max(1, min(processes, len(keys) // CITES_PER_RUN))
+    slices = max(1, min(processes, len(keys) // CITES_PER_RUN)) if in_slices(meta) else 1
     runs = [keys[len(keys) * n // slices:len(keys) * (n + 1) // slices] for n in range(slices)]
 
     def run(n: int) -> str:
-        head = slice_meta(meta, works) if slices > 1 else meta.to_json()
+        head = slice_meta(meta, works) if slices > 1 or every_work else meta.to_json()
         head.pop("blocks", None)
         blocks = ",".join(f'{{"t": "Para", "c": [{cites[key]}]}}' for key in runs[n])
         text = f'{json.dumps(head, ensure_ascii=False)[:-1]}, "blocks": [{blocks}]}}'
@@ -146,6 +152,12 @@ def slice_meta(meta: pf.Doc, works: list[str]) -> dict:
     copy.metadata["nocite"] = pf.MetaInlines(*[
         pf.Cite(pf.Str(f"@{work}"), citations=[pf.Citation(work)]) for work in works])
     return copy.to_json()
+
+
+def in_slices(meta: pf.Doc) -> bool:
+    """Whether the citations may be formatted in slices, each knowing every work: not in a
+    numeric style, nor with a `nocite` of the user's."""
+    return "nocite" not in meta.metadata and not numbers_works(getattr(meta, "csl", None))
 
 
 def numbers_works(csl: Path | str | None) -> bool:
