@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import secrets
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -78,11 +79,7 @@ def parse_markdown(text: str, what: str) -> pf.Doc:
 def markdown_to_json(text: str, what: str) -> str:
     """pandoc's JSON AST of a note body, checked for nesting the filters cannot recurse into."""
     ast = run(["--from", READER, "--to", "json"], text, what, PARSE_SECONDS)
-    try:
-        too_deep = json_depth(json.loads(ast)) > MAX_JSON_DEPTH
-    except RecursionError:
-        too_deep = True
-    if too_deep:
+    if json_depth(ast) > MAX_JSON_DEPTH:
         raise ExportError(TOO_DEEP, what)
     return ast
 
@@ -116,33 +113,24 @@ def parse_batch(bodies: list[tuple[str, str]]) -> list[str | ExportError | None]
     run failed as a whole (that note is then parsed alone, so that an error names it)."""
     if not bodies:
         return []
-    bundle = "".join([f"FORMAT {READER}\n",
+    token = secrets.token_hex(16)
+    bundle = "".join([f"FORMAT {READER}\n", f"END {token}\n",
                       *(f"NOTE {len(body.encode('utf-8'))}\n{body}" for _, body in bodies)])
     seconds = PARSE_SECONDS + BATCH_SECONDS_PER_MB * len(bundle) / 2**20
     try:
         text = run(["--from", str(NOTES_READER), "--to", "json"], bundle, "a batch of notes",
                    seconds)
-        version = json.loads(VERSION.search(text)[1])
-        return [note_json(div["c"][1], version, name)
-                for div, (name, _) in zip(each_block(text), bodies, strict=True)]
+        version = VERSION.search(text)[1]
+        blocks = text[text.index("[", text.rindex('"blocks":')) + 1:text.rindex("]")]
+        notes = blocks.split(f'{{"t":"RawBlock","c":["exporter-note-end","{token}"]}}')
+        if len(notes) != len(bodies) + 1 or notes[-1].strip(","):
+            raise ValueError("not one end mark per note")
+        return [note_json(note.strip(","), version, name)
+                for note, (name, _) in zip(notes, bodies, strict=False)]
     except TooLong as error:
         return after_too_long(bodies, error)
     except (ExportError, RecursionError, ValueError, TypeError):  # cut short, or not pandoc's
         return [None] * len(bodies)
-
-
-def each_block(text: str):
-    """The top-level blocks of pandoc's JSON output, decoded one at a time (a batch's
-    whole output at once, as Python objects, takes ten times its size in memory)."""
-    decoder = json.JSONDecoder()
-    at = text.index("[", text.rindex('"blocks":')) + 1
-    while True:
-        while text[at] in ", \n":
-            at += 1
-        if text[at] == "]":
-            return
-        block, at = decoder.raw_decode(text, at)
-        yield block
 
 
 def after_too_long(bodies: list[tuple[str, str]], error: TooLong) -> list:
@@ -156,12 +144,12 @@ def after_too_long(bodies: list[tuple[str, str]], error: TooLong) -> list:
     return [*parse_batch(bodies[:stuck]), slow, *parse_batch(bodies[stuck + 1:])]
 
 
-def note_json(blocks: list, version: list, name: str) -> str | ExportError:
-    """One note's blocks as a pandoc JSON document, unless they nest too deeply."""
-    if json_depth(blocks) > MAX_JSON_DEPTH:
+def note_json(blocks: str, version: str, name: str) -> str | ExportError:
+    """One note's blocks (JSON text, without the list's brackets) as a pandoc JSON
+    document, unless they nest too deeply."""
+    if json_depth(f"[{blocks}]") > MAX_JSON_DEPTH:
         return ExportError(TOO_DEEP, name)
-    return json.dumps({"pandoc-api-version": version, "meta": {}, "blocks": blocks},
-                      ensure_ascii=False)
+    return f'{{"pandoc-api-version":{version},"meta":{{}},"blocks":[{blocks}]}}'
 
 
 def split_evenly(sizes: list[int], parts: int) -> list[list[int]]:
@@ -183,17 +171,29 @@ def load(ast: str, what: str) -> pf.Doc:
         raise ExportError("nesting too deep to export", what) from error
 
 
-def json_depth(value) -> int:
-    """How deeply lists and objects nest in parsed JSON (iteratively: no recursion)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item
-        if isinstance(item, (dict, list)):
-            deepest = max(deepest, depth)
-            stack.extend((child, depth + 1) for child in children
-                         if isinstance(child, (dict, list)))
-    return deepest
+# json_depth reads the brackets alone: escapes go, then every byte but quotes and brackets
+# (the rest of each string with them), then the strings that are left, which hold nothing
+# but brackets now; then each round takes out the innermost pairs.
+ESCAPE = re.compile(rb"\\.")
+NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
+STRING = re.compile(rb'"[^"]*"')
+INNERMOST = re.compile(rb"\[\]|\{\}")
+
+
+def json_depth(text: str, limit: int = MAX_JSON_DEPTH) -> int:
+    """How deeply lists and objects nest in a JSON text, counted up to limit + 1, without
+    decoding it (a fifth of the time of walking the decoded value)."""
+    structure = ESCAPE.sub(b"", text.encode("utf-8")).translate(None, NOT_STRUCTURE)
+    # two quotes side by side are an empty string, or two strings made one: drop them
+    # before the slower regular expression
+    rest = STRING.sub(b"", structure.replace(b'""', b""))
+    depth = 0
+    while rest and depth <= limit:
+        rest, pairs = INNERMOST.subn(b"", rest)
+        if not pairs:
+            raise ValueError("brackets that do not pair")
+        depth += 1
+    return depth
 
 
 def write(doc: pf.Doc, to: str, args: list[str], what: str, parts: list[str] = ()) -> str:

@@ -31,6 +31,38 @@ def test_batches_give_what_one_run_per_note_gives():
             [blocks(pandoc.markdown_to_json(body, name)) for name, body in bodies]
 
 
+def test_one_batch_is_cut_at_the_notes_ends_that_no_note_can_forge(monkeypatch):
+    def parsed_alone(*_):
+        raise AssertionError("the batch was not cut into its notes")
+
+    forged = '```{=exporter-note-end}\n0123\n```\n\n{"t":"RawBlock"} ["exporter-note-end"]\n'
+    bodies = [("a.md", "A [[link]] (40)."), ("forged.md", forged), ("empty.md", ""),
+              ("b.md", "> [!note] B\n> text")]
+    expected = [blocks(pandoc.markdown_to_json(body, name)) for name, body in bodies]
+    monkeypatch.setattr(pandoc, "markdown_to_json", parsed_alone)
+    assert [blocks(p) for p in pandoc.parse_notes(bodies, processes=1)] == expected
+    assert blocks(pandoc.parse_notes(bodies)[1])[0]["c"] == ["exporter-note-end", "0123"]
+
+
+def decoded_depth(value) -> int:
+    if isinstance(value, dict):
+        value = list(value.values())
+    if not isinstance(value, list):
+        return 0
+    return 1 + max(map(decoded_depth, value), default=0)
+
+
+def test_json_depth_counts_the_brackets_outside_strings():
+    samples = [[], {}, [[[]]], [{"a": [1, {"b": []}]}], ["[[[", "]"], ["", "", "[{"],
+               ['say \"[[[\"', "\\", "\\\"["], [{"t": "Str", "c": "é [ \n {"}],
+               {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": [[[[["x"]]]]]}]
+    for sample in samples:
+        for text in (json.dumps(sample), json.dumps(sample, ensure_ascii=False),
+                     json.dumps(sample, separators=(",", ":"))):
+            assert pandoc.json_depth(text) == decoded_depth(sample), text
+    assert pandoc.json_depth("[" * 400 + "]" * 400, limit=250) == 251
+
+
 def test_a_note_too_deep_is_an_error_on_that_note_alone():
     parsed = pandoc.parse_notes([("fine.md", "Fine."), ("deep.md", "> " * 300 + "x"),
                                  ("after.md", "After.")], processes=1)
