@@ -56,6 +56,8 @@ def test_every_link_lands_on_a_named_place_of_the_joined_pdf(tmp_path):
         labels = [pdf.Root.PageLabels.Nums[i] for i in (0, 2)]
     assert len(targets) > 20 and set(targets) <= names
     assert labels == [0, 2]  # roman for the title page and contents, then 1, 2, 3...
+    raw = out.read_bytes()  # the annotations and destinations in compressed object streams
+    assert b"/ObjStm" in raw and b"/Annot" not in raw and b"/Dests" not in raw
 
 
 @pytest.mark.usefixtures("one_chunk_per_chapter")
