@@ -32,6 +32,7 @@ from .cache import Cache, code_version, digest
 # holds unescaped in its JSON (they would have to be typed into the note as such).
 OPEN, CLOSE = "\ue000", "\ue001"
 PLACEHOLDER = re.compile(r'\{"t": "Str", "c": "' + OPEN + "([0-9a-f]{20})" + CLOSE + r'"\}')
+STAND_IN = "9876543"  # a page citeproc takes as one (digits), where the book's pages go
 CITES_PER_RUN = 300  # the fewest distinct citations worth a citeproc run of their own
 NEEDS_PLACE = re.compile(r'class="note"|\bposition="')
 
@@ -91,7 +92,64 @@ def format_kept(cache: Cache, meta: pf.Doc, cites: dict[str, str], works: list[s
 def format_all(meta: pf.Doc, cites: dict[str, str], works: list[str], processes: int = 1,
                every_work: bool = False) -> tuple[dict[str, str], list[pf.Block]]:
     """citeproc over the distinct citations of `works`: digest -> its formatted inlines as
-    JSON (a list without its brackets), and the blocks of the References section.
+    JSON (a list without its brackets), and the blocks of the References section. A
+    book's page citations differ only in their page, so they are formatted a book at a
+    time (format_by_page) where the style allows slices; else each one (format_each)."""
+    if in_slices(meta):
+        by_page = format_by_page(meta, cites, works, processes)
+        if by_page is not None:
+            return by_page
+    return format_each(meta, cites, works, processes, every_work)
+
+
+def format_by_page(meta: pf.Doc, cites: dict[str, str], works: list[str],
+                   processes: int = 1) -> tuple[dict[str, str], list[pf.Block]] | None:
+    """The citations of one page formatted a book at a time: citeproc formats the book's
+    citation once with a stand-in page, and each citation's page takes the stand-in's
+    place. A range or a list of pages (a style may shorten "108–110" to "108–10") is
+    formatted whole, and so is the first citation of each book, to check the stand-in:
+    if the two disagree (a style that does more with the page than print it), None."""
+    to_format: dict[str, str] = {}  # the stand-ins, by their text, and the citations whole
+    pages: dict[str, tuple[str, str]] = {}  # digest -> (its stand-in, its page)
+    for key, cite in cites.items():
+        found = with_stand_in(cite)
+        if found is None:
+            to_format[key] = cite
+            continue
+        stand_in, _ = pages[key] = found
+        if stand_in not in to_format:  # the first citation of its book
+            to_format[stand_in], to_format[key] = stand_in, cite
+    formatted, references = format_each(meta, to_format, works, processes, every_work=True)
+    for key, (stand_in, page) in pages.items():
+        text = formatted[stand_in]
+        made = text.replace(STAND_IN, page)
+        if text.count(STAND_IN) != 1 or formatted.setdefault(key, made) != made:
+            return None
+    return {key: formatted[key] for key in cites}, references
+
+
+def with_stand_in(cite: str) -> tuple[str, str] | None:
+    """(the Cite as JSON with a stand-in for its page, the page) for a Cite of one page
+    as page_citations makes it (one book, suffix ", p.\u00a0N"); None for any other."""
+    data = json.loads(cite)
+    citations = data["c"][0]
+    if len(citations) != 1 or citations[0]["citationPrefix"]:
+        return None
+    suffix = citations[0]["citationSuffix"]
+    if (citations[0]["citationMode"] != {"t": "NormalCitation"} or len(suffix) != 3
+            or suffix[:2] != [{"c": ",", "t": "Str"}, {"t": "Space"}]
+            or suffix[2].get("t") != "Str"):
+        return None
+    label, space, page = suffix[2]["c"].partition("\u00a0")
+    if label != "p." or not space or not page.isdigit():
+        return None
+    suffix[2]["c"] = f"p.\u00a0{STAND_IN}"
+    return json.dumps(data, ensure_ascii=False, sort_keys=True), page
+
+
+def format_each(meta: pf.Doc, cites: dict[str, str], works: list[str], processes: int = 1,
+                every_work: bool = False) -> tuple[dict[str, str], list[pf.Block]]:
+    """citeproc over each of the distinct citations, as format_all.
 
     citeproc takes about half a millisecond a citation, so many run in slices at once,
     each knowing every work the guide cites (`nocite`: disambiguation sees them all). A

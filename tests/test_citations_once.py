@@ -31,6 +31,19 @@ NUMERIC_CSL = """<?xml version="1.0" encoding="utf-8"?>
 </style>
 """
 
+# The page printed twice: the stand-in page of format_by_page shows twice, and its check
+# must see it.
+TWICE_CSL = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Pages twice</title><id>twice</id>
+    <updated>2026-01-01T00:00:00+00:00</updated></info>
+  <citation><layout prefix="(" suffix=")"><text variable="title"/>
+    <text variable="locator" prefix=" "/><text variable="locator" prefix=" = "/></layout>
+  </citation>
+  <bibliography><layout><text variable="title"/></layout></bibliography>
+</style>
+"""
+
 NOTE_CSL = NUMERIC_CSL.replace('class="in-text"', 'class="note"')
 POSITION_CSL = NUMERIC_CSL.replace('<text variable="citation-number"/></layout>',
                                    '<choose><if position="ibid"><text value="ibid."/></if>'
@@ -72,6 +85,44 @@ def test_formatted_once_is_what_citeproc_gives_everywhere(tmp_path, monkeypatch,
         assert "(Machiavelli 1532, 98)" in text
     if style == "numeric" and fmt == "html":
         assert "A range [1]" in text and "river [3]" in text and "him [2]" in text
+
+
+def test_single_pages_are_formatted_once_a_book(tmp_path, monkeypatch):
+    given = []  # the citations each citeproc run formats
+    format_each = citations.format_each
+    monkeypatch.setattr(citations, "format_each", lambda meta, cites, *a, **k: given.append(
+        sorted(cites.values())) or format_each(meta, cites, *a, **k))
+    html = exported(vault(tmp_path / "vault"), "html", True, monkeypatch)
+    # six distinct citations: pages 40, 41-42 and 108, 110 of A, 12 and 40 of B, 98 of C
+    assert len(given) == 1 and len(given[0]) == 8
+    # a stand-in page of each book, and its first citation whole, to check the stand-in
+    assert sum(citations.STAND_IN in cite for cite in given[0]) == 3
+    singles = [cite for cite in given[0] if '"c": "p.\u00a0' in cite]
+    assert len(singles) == 6  # the stand-ins, and A's 40, B's 12, C's 98 whole
+    assert sum('"c": "pp.\u00a0' in cite for cite in given[0]) == 2  # formatted whole
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "(Grant 1997b, 40)" in text and "(Grant 1997a, 40)" in text  # B's 40 from B's 12
+
+
+@pytest.mark.parametrize("case", ["page twice", "stand-in not a page"])
+def test_when_the_stand_in_page_fails_its_check_every_citation_is_formatted_whole(
+        tmp_path, monkeypatch, case):
+    root = vault(tmp_path / "vault")
+    options = {}
+    if case == "page twice":
+        (tmp_path / "twice.csl").write_text(TWICE_CSL)
+        options["csl"] = tmp_path / "twice.csl"
+    else:  # citeproc reads "p. x" as no page at all: the stand-in comes out unlike a page
+        monkeypatch.setattr(citations, "STAND_IN", "\ue002")
+    by_page = []
+    format_by_page = citations.format_by_page
+    monkeypatch.setattr(citations, "format_by_page",
+                        lambda *a: by_page.append(format_by_page(*a)) or by_page[-1])
+    once = exported(root, "html", True, monkeypatch, **options)
+    assert by_page == [None]
+    assert once == exported(root, "html", False, monkeypatch, **options)
+    if case == "page twice":
+        assert "(Russia 40 = 40)" in re.sub(r"<[^>]+>", "", once)
 
 
 def test_no_placeholder_is_left_in_any_output(tmp_path):
