@@ -432,20 +432,26 @@ def test_a_layout_that_runs_too_long_is_cut_short(tmp_path, monkeypatch):
 
 
 def test_ctrl_c_leaves_no_partial_file_and_exits_130(tmp_path):
-    out = tmp_path / "out" / "guide.pdf"
-    # --no-cache: with the seed's layout cached by other tests the write is over in a few
-    # milliseconds, and the signal would come after it
-    done = exporter_cli("pdf", SEEDS, "-o", out, "--no-cache")
-    deadline = time.monotonic() + 120
-    while not any(out.parent.glob("*.part")):
-        assert done.poll() is None, "the export ended before its PDF was being written"
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    done.send_signal(signal.SIGINT)  # while the PDF is being written
-    _, stderr = done.communicate(timeout=60)
-    assert done.returncode == 130, stderr
-    assert "interrupted: nothing written" in stderr
-    assert list(out.parent.iterdir()) == []
+    for attempt in range(3):
+        out = tmp_path / str(attempt) / "guide.pdf"
+        # --no-cache: with the seed's layout cached by other tests the write is over in a
+        # few milliseconds, and the signal would come after it
+        done = exporter_cli("pdf", SEEDS, "-o", out, "--no-cache")
+        deadline = time.monotonic() + 120
+        while not any(out.parent.glob("*.part")):
+            assert done.poll() is None, "the export ended before its PDF was being written"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        done.send_signal(signal.SIGINT)  # while the PDF is being written
+        _, stderr = done.communicate(timeout=60)
+        if done.returncode == 0:  # on a loaded machine the signal came after the write:
+            assert [p.name for p in out.parent.iterdir()] == ["guide.pdf"]  # whole, then
+            continue
+        assert done.returncode == 130, stderr
+        assert "interrupted: nothing written" in stderr
+        assert list(out.parent.iterdir()) == []
+        return
+    pytest.fail("three exports ended before the signal reached them")
 
 
 def test_a_symlinked_note_out_of_its_folder_is_refused(tmp_path):
