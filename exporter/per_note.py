@@ -112,9 +112,16 @@ def filter_all(notes: list[Note], context: Context, cache: Cache,
     for index, filtered in zip(missing, made, strict=True):
         results[index] = filtered
         if use_cache:
-            cache.put("filtered", keys[index], json.dumps(
-                {"deps": dependencies(filtered, context.vault), "filtered": asdict(filtered)}))
+            cache.put("filtered", keys[index], cache_entry(filtered, context.vault))
     return results
+
+
+def cache_entry(filtered: Filtered, vault: Vault) -> str:
+    """A line of JSON (what the note holds, and all but its blocks), then the blocks as
+    they are: inside the JSON they would be escaped and unescaped, a quote at a time."""
+    rest = {name: value for name, value in vars(filtered).items() if name != "blocks"}
+    head = json.dumps({"deps": dependencies(filtered, vault), "filtered": rest})
+    return f"{head}\n{filtered.blocks}"
 
 
 def filter_note(note: Note, context: Context) -> Filtered:
@@ -194,7 +201,8 @@ def cached_filtered(text: str | None, context: Context) -> Filtered | None:
     """The cached filtered note, if the notes and images it holds are unchanged."""
     if text is None:
         return None
-    entry = json.loads(text)
+    head, _, blocks = text.partition("\n")
+    entry = json.loads(head)
     vault = context.vault
     for rel, body_digest in entry["deps"]["notes"].items():
         note = vault.note_at(rel)
@@ -203,4 +211,4 @@ def cached_filtered(text: str | None, context: Context) -> Filtered | None:
     for rel, stamp in entry["deps"]["images"].items():
         if file_stamp(vault, rel) != stamp:
             return None
-    return Filtered(**entry["filtered"])
+    return Filtered(blocks=blocks, **entry["filtered"])
