@@ -6,7 +6,6 @@ come back. Where fork is missing, or for one process, the items run here, in ord
 """
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import signal
 from collections.abc import Callable, Sequence
@@ -46,13 +45,7 @@ def run(function: Callable, items: Sequence, processes: int,
         return [done(function(item), advance) for item in items]
     _task, _items = function, items
     with interrupts_held():  # Ctrl-C while forking is lost in Python's at-fork handlers
-        # what this process holds, the workers only read: frozen, their collections pass
-        # it by (and leave its pages shared), and they collect less often
-        gc.freeze()
-        try:
-            pool = multiprocessing.get_context("fork").Pool(processes, initializer=start_worker)
-        finally:
-            gc.unfreeze()
+        pool = multiprocessing.get_context("fork").Pool(processes, initializer=ignore_ctrl_c)
     try:
         chunk = max(1, len(items) // (processes * 8))
         results = [done(result, advance)
@@ -74,9 +67,6 @@ def call(index: int):
     return _task(_items[index])
 
 
-def start_worker() -> None:
-    """Ctrl-C reaches the whole process group; this process alone answers it. A filtered
-    note is some ten thousand objects, in cycles (each knows its parent): the collector
-    runs every 20,000 new ones instead of 700."""
+def ignore_ctrl_c() -> None:
+    """Ctrl-C reaches the whole process group; this process alone answers it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.set_threshold(20_000, 20, 20)
