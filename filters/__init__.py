@@ -93,3 +93,11 @@ def walk_list(items, action, doc):
                        for r in (result if isinstance(result, list) else [result]))
     if new is not None:
         items.list = new
+
+
+def mark_with_ancestors(elem, marks: set) -> None:
+    """Add the ids of `elem` and of every element it is inside (walk() set their parents)
+    to `marks`: a finalize that needs document order can then pass over the rest whole."""
+    while elem is not None and id(elem) not in marks:
+        marks.add(id(elem))
+        elem = elem.parent

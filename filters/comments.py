@@ -29,9 +29,7 @@ def action(elem, doc):
     """Note the Str with a marker and the elements around it; the removing is finalize's,
     which needs document order (walk() is depth-first) and passes over the rest whole."""
     if isinstance(elem, pf.Str) and MARK in elem.text:
-        while elem is not None and id(elem) not in doc.holding_marks:
-            doc.holding_marks.add(id(elem))
-            elem = elem.parent
+        filters.mark_with_ancestors(elem, doc.holding_marks)
 
 
 def without_comments(doc) -> list:

@@ -14,6 +14,7 @@ import re
 
 import panflute as pf
 
+import filters
 from filters.lists import replace_list
 
 LOCATOR = re.compile(
@@ -57,9 +58,7 @@ def action(elem, doc):
     """Note where a locator may start; the citing is finalize's, which needs each block's
     note and chapter, and passes over every element with no "(" inside."""
     if isinstance(elem, pf.Str) and elem.text.startswith("("):
-        while elem is not None and id(elem) not in doc.holding_parens:
-            doc.holding_parens.add(id(elem))
-            elem = elem.parent
+        filters.mark_with_ancestors(elem, doc.holding_parens)
 
 
 def cite_in(elem, note, doc, chapter):
