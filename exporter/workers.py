@@ -6,6 +6,7 @@ come back. Where fork is missing, or for one process, the items run here, in ord
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 from collections.abc import Callable, Sequence
@@ -25,16 +26,19 @@ class Workers:
     processes: int = 1
     progress: Progress = field(default_factory=Progress)
 
-    def map(self, stage: str, function: Callable, items: Sequence) -> list:
+    def map(self, stage: str, function: Callable, items: Sequence,
+            collect_every: int | None = None) -> list:
         """run() as the stage of the export called `stage`."""
         self.progress.stage(stage, len(items))
-        return run(function, items, self.processes, self.progress.advance)
+        return run(function, items, self.processes, self.progress.advance, collect_every)
 
 
 def run(function: Callable, items: Sequence, processes: int,
-        advance: Callable[[int], None] = lambda done: None) -> list:
+        advance: Callable[[int], None] = lambda done: None,
+        collect_every: int | None = None) -> list:
     """[function(item) for item in items], in `processes` processes at once; `advance(1)`
-    as each item is done.
+    as each item is done. With `collect_every`, the workers' collector runs once that
+    many new objects are made, instead of Python's 700.
 
     An exception in a worker is raised here; the workers stop with it, and on Ctrl-C or
     a time limit in this process.
@@ -45,7 +49,8 @@ def run(function: Callable, items: Sequence, processes: int,
         return [done(function(item), advance) for item in items]
     _task, _items = function, items
     with interrupts_held():  # Ctrl-C while forking is lost in Python's at-fork handlers
-        pool = multiprocessing.get_context("fork").Pool(processes, initializer=ignore_ctrl_c)
+        pool = multiprocessing.get_context("fork").Pool(
+            processes, initializer=start_worker, initargs=(collect_every,))
     try:
         chunk = max(1, len(items) // (processes * 8))
         results = [done(result, advance)
@@ -67,6 +72,8 @@ def call(index: int):
     return _task(_items[index])
 
 
-def ignore_ctrl_c() -> None:
+def start_worker(collect_every: int | None) -> None:
     """Ctrl-C reaches the whole process group; this process alone answers it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if collect_every:
+        gc.set_threshold(collect_every, *gc.get_threshold()[1:])
