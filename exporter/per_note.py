@@ -27,8 +27,8 @@ from .vault import Vault, note_aliases
 
 # A note's panflute Doc is some ten thousand objects in cycles (each knows its parent):
 # the workers that load them collect every so many new objects, not every 700 (the
-# 1,000-note LaTeX's filtering 10.0 -> 9.0 s). Not in the layout workers: there it
-# raised a 1,000-note PDF's peak memory from 1,311 to 1,612 MB.
+# 1,000-note LaTeX's filtering 10.0 -> 9.0 s). Not in the layout workers: tried in
+# every worker, it raised a 1,000-note PDF's peak memory from 1,311 to 1,612 MB.
 NOTE_OBJECTS = 20_000
 
 
