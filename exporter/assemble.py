@@ -114,6 +114,10 @@ def words(text: str) -> list[pf.Element]:
     return [x for w in parts for x in (w, pf.Space())][:-1]
 
 
+WITH_IDS = frozenset([pf.Header, pf.Div, pf.Span, pf.Code, pf.CodeBlock, pf.Image, pf.Link,
+                      pf.Table])
+
+
 def prefix_ids(note: Note, doc: pf.Doc, anchor: str, outline: Outline) -> None:
     """Prefix the note's ids with its anchor, anchor its ^block-ids, and mark its links and
     images with the note they are in; the outline gets its headings and block ids."""
@@ -121,8 +125,9 @@ def prefix_ids(note: Note, doc: pf.Doc, anchor: str, outline: Outline) -> None:
     prefix = anchor + "--"
 
     def visit(elem, doc):
-        if isinstance(elem, (pf.Header, pf.Div, pf.Span, pf.Code, pf.CodeBlock, pf.Image, pf.Link,
-                             pf.Table)) and getattr(elem, "identifier", ""):
+        if type(elem) not in WITH_IDS:  # most elements (Str, Space): one look-up, not four
+            return
+        if elem.identifier:
             elem.identifier = prefix + elem.identifier
         if isinstance(elem, pf.Header):
             outline.headings.setdefault(normalise(pf.stringify(elem)), elem.identifier)
