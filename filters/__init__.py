@@ -41,34 +41,37 @@ def run_chain(doc):
     for module in CHAIN:
         if hasattr(module, "prepare"):
             module.prepare(doc)
-        doc = walk(doc, module.action, doc)
+        doc = walk(doc, module.action, doc, getattr(module, "ACTS_ON", None))
         if hasattr(module, "finalize"):
             module.finalize(doc)
     return doc
 
 
-def walk(elem, action, doc):
+def walk(elem, action, doc, acts_on=None):
     """panflute's Element.walk, bottom-up: `action` may return None (keep), an element
-    (replace) or a list (splice into the parent's list; [] deletes)."""
+    (replace) or a list (splice into the parent's list; [] deletes). With `acts_on`, a
+    set of element types, `action` is called on elements of those types only."""
     for name in elem._children:
         child = getattr(elem, name)
         if isinstance(child, pf.ListContainer):
-            walk_list(child, action, doc)
+            walk_list(child, action, doc, acts_on)
         elif isinstance(child, pf.DictContainer):
             for key, value in list(child.items()):
-                result = walk(value, action, doc)
+                result = walk(value, action, doc, acts_on)
                 if result is not value:
                     child[key] = result
         elif isinstance(child, pf.Element):
             child.parent, child.location = elem, name
-            result = walk(child, action, doc)
+            result = walk(child, action, doc, acts_on)
             if result is not child:
                 setattr(elem, name, result)
+    if acts_on is not None and type(elem) not in acts_on:
+        return elem
     altered = action(elem, doc)
     return elem if altered is None else altered
 
 
-def walk_list(items, action, doc):
+def walk_list(items, action, doc, acts_on=None):
     """Walk each item, then splice in what `action` returned, in place.
 
     The plain list is read directly, with each item's parent set as ListContainer's own
@@ -78,7 +81,9 @@ def walk_list(items, action, doc):
     for index, item in enumerate(items.list):
         item.parent, item.location, item.index = parent, location, index
         if item._children:
-            result = walk(item, action, doc)
+            result = walk(item, action, doc, acts_on)
+        elif acts_on is not None and type(item) not in acts_on:
+            result = item
         else:  # a leaf (most items are): no call of walk() for it
             altered = action(item, doc)
             result = item if altered is None else altered

@@ -86,6 +86,9 @@ def children_blocks(block) -> list[list]:
     return []
 
 
+ACTS_ON = frozenset([pf.Para, pf.Plain])  # all action() acts on
+
+
 def action(elem, doc):
     if trailing_id(elem):
         remove_trailing_id(elem)

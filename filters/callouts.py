@@ -24,6 +24,9 @@ TYPES = {
 MARKER = re.compile(r"^\[!([^\]|]+)(?:\|[^\]]*)?\]([+-]?)(.*)$", re.DOTALL)
 
 
+ACTS_ON = frozenset([pf.BlockQuote])  # all action() acts on
+
+
 def action(elem, doc):
     if not isinstance(elem, pf.BlockQuote) or not elem.content:
         return None

@@ -25,6 +25,9 @@ def finalize(doc):
         warn(doc, "a %% comment is never closed; it hides the rest of the note")
 
 
+ACTS_ON = frozenset([pf.Str])  # all action() acts on
+
+
 def action(elem, doc):
     """Note the Str with a marker and the elements around it; the removing is finalize's,
     which needs document order (walk() is depth-first) and passes over the rest whole."""

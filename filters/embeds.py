@@ -44,6 +44,9 @@ def prepare(doc):
     doc.embedded = []  # the notes whose text the document now holds
 
 
+ACTS_ON = frozenset([pf.Image, pf.Para, pf.Plain])  # all action() acts on
+
+
 def action(elem, doc):
     return expand(elem, doc, chain=[], above=0)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import panflute as pf
 
+ACTS_ON = frozenset([pf.Note])  # all action() acts on
+
 
 def action(elem, doc):
     if not isinstance(elem, pf.Note) or not getattr(doc, "paged", False):

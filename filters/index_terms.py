@@ -24,6 +24,9 @@ def prepare(doc):
                                              getattr(doc, "anchors", {}))
 
 
+ACTS_ON = frozenset([pf.Link, pf.Span, pf.Para, pf.Plain])  # all action() acts on
+
+
 def action(elem, doc):
     if isinstance(elem, (pf.Link, pf.Span)) and "data-target" in elem.attributes:
         return mark(elem, elem.attributes["data-target"], doc)

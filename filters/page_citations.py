@@ -54,6 +54,9 @@ def finalize(doc):
             show_book_pages(doc, chapter_id, min(pages), max(pages))
 
 
+ACTS_ON = frozenset([pf.Str])  # all action() acts on
+
+
 def action(elem, doc):
     """Note where a locator may start; the citing is finalize's, which needs each block's
     note and chapter, and passes over every element with no "(" inside."""

@@ -16,6 +16,9 @@ def prepare(doc):
     doc.tags = []
 
 
+ACTS_ON = frozenset([pf.Str])  # all action() acts on
+
+
 def action(elem, doc):
     if not isinstance(elem, pf.Str) or not elem.text.startswith("#") or in_link(elem):
         return None

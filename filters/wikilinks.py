@@ -22,6 +22,9 @@ def prepare(doc):
     doc.concepts = []
 
 
+ACTS_ON = frozenset([pf.Link])  # all action() acts on
+
+
 def action(elem, doc):
     if not isinstance(elem, pf.Link):
         return None
