@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 import secrets
 import subprocess
@@ -41,6 +42,10 @@ NOTES_READER = Path(__file__).with_name("notes_reader.lua")
 API_VERSION = (1, 23, 1)  # of the JSON AST that pandoc 3 reads and writes
 VERSION = re.compile(r'^\{"pandoc-api-version":(\[[\d,]+\])')
 BATCH_SECONDS_PER_MB = 20  # on top of PARSE_SECONDS; pandoc reads about 0.5 MB a second
+# A run's garbage collector copies every note parsed so far, again and again: 500 notes
+# (4 MB) in one run took 20.1 s, in runs of 125 notes 17.4 s. Batches hold at most this
+# much Markdown, `processes` of them at once.
+BATCH_BYTES = 2**20
 TOO_DEEP = "nesting too deep to export (quotes nested more than about 120 levels, lists about 80)"
 
 
@@ -85,14 +90,17 @@ def markdown_to_json(text: str, what: str) -> str:
 
 
 def parse_notes(bodies: list[tuple[str, str]], processes: int = 1) -> list[str | ExportError]:
-    """The JSON AST of each (name, body), in order, from `processes` pandoc runs at once.
+    """The JSON AST of each (name, body), in order, from batches of at most about
+    BATCH_BYTES parsed in `processes` pandoc runs at once.
 
     A note a batch was stuck on for too long is an error at once; a note whose batch
     fails otherwise (too deep to load) is parsed again on its own, so that the error names
     it. Its place in the result holds that error.
     """
-    batches = split_evenly([len(body) for _, body in bodies], processes)
-    with ThreadPoolExecutor(max(1, len(batches))) as pool:
+    sizes = [len(body) for _, body in bodies]
+    rounds = math.ceil(sum(sizes) / (BATCH_BYTES * processes))  # every round keeps all busy
+    batches = split_evenly(sizes, processes * max(1, rounds))
+    with ThreadPoolExecutor(max(1, min(processes, len(batches)))) as pool:
         parsed = list(pool.map(lambda batch: parse_batch([bodies[i] for i in batch]), batches))
     results: list[str | ExportError | None] = [None] * len(bodies)
     for batch, asts in zip(batches, parsed, strict=True):

@@ -22,13 +22,25 @@ def test_a_note_left_open_does_not_run_into_the_next():
     assert [b["t"] for b in blocks(parsed[0])] == ["Para"]
 
 
-def test_batches_give_what_one_run_per_note_gives():
+def test_batches_give_what_one_run_per_note_gives(monkeypatch):
     notes = sorted((FIXTURES / "obsidian").rglob("*.md"))
     bodies = [(str(path), path.read_text(encoding="utf-8")) for path in notes]
-    for processes in (1, 2, 3):
-        parsed = pandoc.parse_notes(bodies, processes)
-        assert [blocks(p) for p in parsed] == \
-            [blocks(pandoc.markdown_to_json(body, name)) for name, body in bodies]
+    alone = [blocks(pandoc.markdown_to_json(body, name)) for name, body in bodies]
+    runs = []
+    monkeypatch.setattr(pandoc, "parse_batch", lambda batch: runs.append(batch) or
+                        real_parse_batch(batch))
+    # the fixtures (2 KB) in one batch per process, then in rounds of a note per batch
+    for batch_bytes in (pandoc.BATCH_BYTES, 100):
+        monkeypatch.setattr(pandoc, "BATCH_BYTES", batch_bytes)
+        for processes in (1, 2, 3):
+            runs.clear()
+            parsed = pandoc.parse_notes(bodies, processes)
+            assert [blocks(p) for p in parsed] == alone
+            assert sorted(name for run in runs for name, _ in run) == sorted(n for n, _ in bodies)
+            assert len(runs) == (processes if batch_bytes > 10**5 else len(bodies))
+
+
+real_parse_batch = pandoc.parse_batch
 
 
 def test_one_batch_is_cut_at_the_notes_ends_that_no_note_can_forge(monkeypatch):
