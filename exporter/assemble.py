@@ -125,8 +125,6 @@ def prefix_ids(note: Note, doc: pf.Doc, anchor: str, outline: Outline) -> None:
     prefix = anchor + "--"
 
     def visit(elem, doc):
-        if type(elem) not in WITH_IDS:  # most elements (Str, Space): one look-up, not four
-            return
         if elem.identifier:
             elem.identifier = prefix + elem.identifier
         if isinstance(elem, pf.Header):
@@ -139,7 +137,7 @@ def prefix_ids(note: Note, doc: pf.Doc, anchor: str, outline: Outline) -> None:
                     and elem.url.startswith("#") and len(elem.url) > 1):
                 elem.url = "#" + prefix + elem.url[1:]
 
-    walk(doc, visit, doc)
+    walk(doc, visit, doc, WITH_IDS)
 
     def block_anchor(block_id: str) -> str:
         outline.blocks[block_id] = prefix + block_id
@@ -156,9 +154,8 @@ def shift_headings(doc: pf.Doc, to_level: int) -> None:
     shift = to_level - min(levels)
 
     def visit(elem, doc):
-        if isinstance(elem, pf.Header):
-            elem.level = min(6, elem.level + shift)
+        elem.level = min(6, elem.level + shift)
 
-    walk(doc, visit, doc)
+    walk(doc, visit, doc, {pf.Header})
 
 

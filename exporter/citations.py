@@ -51,8 +51,6 @@ def to_placeholders(doc: pf.Doc) -> dict[str, str]:
     found: dict[str, str] = {}
 
     def replace(elem, _doc):
-        if not isinstance(elem, pf.Cite):
-            return
         cite = elem.to_json()
         cite["c"][1] = []  # the text shown before citeproc: not part of what it formats
         text = json.dumps(cite, ensure_ascii=False, sort_keys=True)
@@ -60,7 +58,7 @@ def to_placeholders(doc: pf.Doc) -> dict[str, str]:
         found.setdefault(key, text)
         elem.content = [pf.Str(OPEN + key + CLOSE)]
 
-    walk(doc, replace, doc)  # panflute's doc.walk rebuilds every list it passes
+    walk(doc, replace, doc, {pf.Cite})  # panflute's doc.walk rebuilds every list it passes
     return found
 
 

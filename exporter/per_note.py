@@ -169,9 +169,9 @@ def contents(doc: pf.Doc) -> list[dict]:
     entries = []
 
     def visit(elem, _):
-        if isinstance(elem, pf.Header) and elem.level <= 2 and "unlisted" not in elem.classes:
+        if elem.level <= 2 and "unlisted" not in elem.classes:
             entries.append(dict(level=elem.level, id=elem.identifier, text=plain_text(elem)))
-    filters.walk(doc, visit, doc)
+    filters.walk(doc, visit, doc, {pf.Header})
     return entries
 
 

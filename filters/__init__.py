@@ -79,12 +79,13 @@ def walk_list(items, action, doc, acts_on=None):
     """
     parent, location, new = items.parent, items.location, None
     for index, item in enumerate(items.list):
-        item.parent, item.location, item.index = parent, location, index
         if item._children:
+            item.parent, item.location, item.index = parent, location, index
             result = walk(item, action, doc, acts_on)
         elif acts_on is not None and type(item) not in acts_on:
-            result = item
+            result = item  # nothing reads this leaf's place in this walk: left unset
         else:  # a leaf (most items are): no call of walk() for it
+            item.parent, item.location, item.index = parent, location, index
             altered = action(item, doc)
             result = item if altered is None else altered
         if result is item and new is None:
