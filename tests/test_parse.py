@@ -4,6 +4,9 @@ from __future__ import annotations
 import json
 from pathlib import Path, PurePosixPath
 
+import panflute as pf
+import pytest
+
 from exporter import pandoc, reader
 from exporter.cache import Cache
 from exporter.errors import ExportError
@@ -105,3 +108,15 @@ def test_parses_come_from_the_cache_the_second_time(tmp_path, monkeypatch):
     edited = note("a.md", "# A\n\nText, edited.")
     second.parse([edited])  # same name, new body: parsed again
     assert calls[-1] == ["a.md"] and "edited" in reader.ParsedNotes(Cache(tmp_path)).json(edited)
+
+
+def test_panflute_lists_still_check_what_goes_in():
+    para = pf.Para(pf.Str("a"), pf.Space)  # a type alone is made an element, as before
+    para.content.extend([pf.Str("b")])
+    para.content.extend(para.content)
+    assert [type(e).__name__ for e in para.content] == ["Str", "Space", "Str"] * 2
+    assert pf.ListContainer.extend is pandoc.extend_checked
+    with pytest.raises(TypeError):
+        pf.Para(pf.Para())
+    with pytest.raises(TypeError):
+        para.content.extend([pf.Str("c"), pf.Plain()])
