@@ -91,14 +91,14 @@ def outline_all(notes: list[Note], prefixes: list[str], parsed: ParsedNotes,
     outlines = [cached_outline(cache.get("outline", key)) for key in keys]
     missing = [i for i, outline in enumerate(outlines) if outline is None]
 
-    def outline(index: int) -> Outline:
-        doc = parsed.doc(notes[index])
-        return prepare(notes[index], doc, prefixes[index], own_chapter)
+    def outline(index: int) -> Outline:  # kept by the worker: the writes go on at once
+        made = prepare(notes[index], parsed.doc(notes[index]), prefixes[index], own_chapter)
+        cache.put("outline", keys[index], json.dumps(asdict(made)))
+        return made
 
     made_now = pool.map("Outlining notes", outline, missing, collect_every=NOTE_OBJECTS)
     for index, made in zip(missing, made_now, strict=True):
         outlines[index] = made
-        cache.put("outline", keys[index], json.dumps(asdict(made)))
     return outlines
 
 
@@ -114,12 +114,16 @@ def filter_all(notes: list[Note], context: Context, cache: Cache,
     results = [cached_filtered(cache.get("filtered", key), context) if use_cache else None
                for key in keys]
     missing = [i for i, result in enumerate(results) if result is None]
-    made = pool.map("Filtering notes", lambda i: filter_note(notes[i], context), missing,
-                    collect_every=NOTE_OBJECTS)
-    for index, filtered in zip(missing, made, strict=True):
-        results[index] = filtered
+
+    def filter_and_keep(index: int) -> Filtered:  # kept by the worker, as in outline_all
+        filtered = filter_note(notes[index], context)
         if use_cache:
             cache.put("filtered", keys[index], cache_entry(filtered, context.vault))
+        return filtered
+
+    made = pool.map("Filtering notes", filter_and_keep, missing, collect_every=NOTE_OBJECTS)
+    for index, filtered in zip(missing, made, strict=True):
+        results[index] = filtered
     return results
 
 
