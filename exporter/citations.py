@@ -160,11 +160,13 @@ def format_each(meta: pf.Doc, cites: dict[str, str], works: list[str], processes
     slices = max(1, min(processes, len(keys) // CITES_PER_RUN)) if in_slices(meta) else 1
     runs = [keys[len(keys) * n // slices:len(keys) * (n + 1) // slices] for n in range(slices)]
 
+    head = slice_meta(meta, works) if slices > 1 or every_work else meta.to_json()
+    head.pop("blocks", None)
+    opening = json.dumps(head, ensure_ascii=False)[:-1]  # every slice's, without its "}"
+
     def run(n: int) -> str:
-        head = slice_meta(meta, works) if slices > 1 or every_work else meta.to_json()
-        head.pop("blocks", None)
         blocks = ",".join(f'{{"t": "Para", "c": [{cites[key]}]}}' for key in runs[n])
-        text = f'{json.dumps(head, ensure_ascii=False)[:-1]}, "blocks": [{blocks}]}}'
+        text = f'{opening}, "blocks": [{blocks}]}}'
         return pandoc.run(["--from", "json", "--to", "json", *pandoc.citeproc(meta)], text,
                           "citeproc")
 
