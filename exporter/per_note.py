@@ -91,7 +91,7 @@ def outline_all(notes: list[Note], prefixes: list[str], parsed: ParsedNotes,
     outlines = [cached_outline(cache.get("outline", key)) for key in keys]
     missing = [i for i, outline in enumerate(outlines) if outline is None]
 
-    def outline(index: int) -> Outline:  # kept by the worker: the writes go on at once
+    def outline(index: int) -> Outline:  # the worker writes the cache entry itself
         made = prepare(notes[index], parsed.doc(notes[index]), prefixes[index], own_chapter)
         cache.put("outline", keys[index], json.dumps(asdict(made)))
         return made
@@ -115,7 +115,7 @@ def filter_all(notes: list[Note], context: Context, cache: Cache,
                for key in keys]
     missing = [i for i, result in enumerate(results) if result is None]
 
-    def filter_and_keep(index: int) -> Filtered:  # kept by the worker, as in outline_all
+    def filter_and_keep(index: int) -> Filtered:  # as in outline_all: written by the worker
         filtered = filter_note(notes[index], context)
         if use_cache:
             cache.put("filtered", keys[index], cache_entry(filtered, context.vault))

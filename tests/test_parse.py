@@ -25,6 +25,9 @@ def test_a_note_left_open_does_not_run_into_the_next():
     assert [b["t"] for b in blocks(parsed[0])] == ["Para"]
 
 
+real_parse_batch = pandoc.parse_batch
+
+
 def test_batches_give_what_one_run_per_note_gives(monkeypatch):
     notes = sorted((FIXTURES / "obsidian").rglob("*.md"))
     bodies = [(str(path), path.read_text(encoding="utf-8")) for path in notes]
@@ -42,8 +45,6 @@ def test_batches_give_what_one_run_per_note_gives(monkeypatch):
             assert sorted(name for run in runs for name, _ in run) == sorted(n for n, _ in bodies)
             assert len(runs) == (processes if batch_bytes > 10**5 else len(bodies))
 
-
-real_parse_batch = pandoc.parse_batch
 
 
 def test_one_batch_is_cut_at_the_notes_ends_that_no_note_can_forge(monkeypatch):

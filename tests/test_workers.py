@@ -1,4 +1,5 @@
-"""Worker processes: results in order, errors raised here, the collector's threshold."""
+"""Worker processes: results in order, errors raised here, the collector's threshold, and
+the cache entries the outline and filter workers write."""
 from __future__ import annotations
 
 import gc
@@ -7,7 +8,9 @@ import shutil
 
 import pytest
 
-from exporter import workers
+from exporter import export, per_note, workers
+
+from .conftest import FIXTURES
 
 
 def test_results_come_back_in_the_items_order_from_other_processes():
@@ -37,10 +40,6 @@ def test_collect_every_sets_the_workers_threshold_and_leaves_this_process_alone(
 
 def test_workers_keep_outlines_and_filtered_notes_and_an_edit_refilters_one(tmp_path,
                                                                          monkeypatch):
-    from exporter import export, per_note
-
-    from .conftest import FIXTURES
-
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     vault = tmp_path / "vault"
     shutil.copytree(FIXTURES / "prince", vault)
