@@ -45,9 +45,10 @@ def formats_once(csl: Path | str | None) -> bool:
     return NEEDS_PLACE.search(Path(csl).read_text(encoding="utf-8", errors="replace")) is None
 
 
-def to_placeholders(doc: pf.Doc) -> dict[str, str]:
+def to_placeholders(doc: pf.Doc, bare: bool = False) -> dict[str, str]:
     """Make each Cite's text a placeholder; return placeholder digest -> the Cite as JSON,
-    in the order of first use. The Cite stays, so the writers mark it up as a citation."""
+    in the order of first use. The Cite stays, so the writers mark it up as a citation;
+    if `bare`, the placeholder takes its place, and the citation is plain text."""
     found: dict[str, str] = {}
 
     def replace(elem, _doc):
@@ -56,7 +57,10 @@ def to_placeholders(doc: pf.Doc) -> dict[str, str]:
         text = json.dumps(cite, ensure_ascii=False, sort_keys=True)
         key = hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
         found.setdefault(key, text)
-        elem.content = [pf.Str(OPEN + key + CLOSE)]
+        placeholder = pf.Str(OPEN + key + CLOSE)
+        if bare:
+            return placeholder
+        elem.content = [placeholder]
 
     walk(doc, replace, doc, {pf.Cite})  # panflute's doc.walk rebuilds every list it passes
     return found
