@@ -3,30 +3,27 @@
 WeasyPrint lays out one document on one core. The body is cut at chapter headings into
 chunks, each laid out on its own and cached by its HTML. A chunk cannot know the page it
 starts on, nor the page a cross-reference points to in another chunk, so it is laid out
-with the page numbers left out: folios left blank, and each cross-reference's "(p. N)"
-laid out invisibly, with room for the longest number the guide may need. Once every
-chunk's length is known, the numbers are drawn in: a thin PDF of folios and cross-
-reference numbers, at the places the layout reported, laid over the chunk's pages.
+with the page numbers laid out unseen: each folio, and each cross-reference's "(p. N)"
+with room for the longest number the guide may need. Once every chunk's length is known,
+the numbers are drawn in at the places the layout reported (stamps.py).
 """
 from __future__ import annotations
 
-import io
 import json
 import math
 import os
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import escape
+from functools import partial
 from pathlib import Path
 
 import panflute as pf
-import pikepdf
 
 from .. import pandoc, workers
 from ..cache import Cache, code_version, digest
 from ..log import Warnings
-from . import html
+from . import html, stamps
 from .join import Part
 from .pdf import layout
 
@@ -34,40 +31,19 @@ BYTES_PER_PAGE = 22_000  # of the body's pandoc JSON, about, in the study-guide 
 CHUNK_PAGES = (10, 90)  # the fewest and the most pages a chunk is aimed at
 CHUNKS_PER_PROCESS = 4  # enough for the processes to share the work evenly
 
-# A cross-reference's "(p. N)" takes its place in the line, unseen; N is drawn over it.
-# A margin, not a space, before it: justification would stretch a space in the slot.
+# The folio and a cross-reference's "(p. N)" take their place, unseen; the numbers are
+# drawn there. A margin, not a space, before "(p.": justification would stretch a space.
 CHUNK_CSS = """
-@page { @bottom-center { content: none; } }
+@page { @bottom-center { visibility: hidden; } }
 a.xref::after { content: "(p.\\00A0" "%s" ")"; margin-left: 0.25em; visibility: hidden; }
 """
-# The overlay: the same pages, with only the folios and the cross-reference numbers.
-OVERLAY_CSS = """
-@page { @top-center { content: none; } }
-@page :first { counter-reset: page %d; }
-html, body { margin: 0; padding: 0; }
-.sheet { position: relative; height: 0; break-after: page; }
-.sheet:last-child { break-after: auto; }
-.number { position: absolute; margin: 0; text-align: right; white-space: nowrap; }
-"""
-
-
-@dataclass
-class Slot:
-    """Where a cross-reference's page number goes: page of the chunk, box, font."""
-
-    page: int
-    target: str
-    left: float  # CSS px, from the page area's top-left corner
-    top: float
-    width: float
-    style: str  # the CSS font and colour of the text it stands for
 
 
 @dataclass
 class Chunk(Part):
     """A part laid out (its numbers left out), the places of its numbers, its warnings."""
 
-    slots: list[Slot] = field(default_factory=list)
+    slots: list[stamps.Slot] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -146,7 +122,8 @@ def lay_out_part(body: str, root: Path, target: Path) -> Chunk:
     document = layout(body, root, warnings)
     anchors = {name: [number, x, y] for number, page in enumerate(document.pages)
                for name, (x, y, *_) in page.anchors.items()}
-    slots = [slot for number, page in enumerate(document.pages) for slot in slots_on(page, number)]
+    slots = [slot for number, page in enumerate(document.pages)
+             for slot in stamps.slots_on(page, number)]
     # A link to another chunk: WeasyPrint writes it only if the target is here; an anchor
     # placed for it lets it be written, and the join points it at the real one.
     outside = {target for page in document.pages for kind, target, *_ in page.links
@@ -158,60 +135,41 @@ def lay_out_part(body: str, root: Path, target: Path) -> Chunk:
                  bookmarks=document.make_bookmark_tree(), slots=slots, warnings=warnings.messages)
 
 
-def slots_on(page, number: int) -> list[Slot]:
-    """The cross-references' hidden "(p. N)" on a laid-out page, and their font."""
-    origin_x, origin_y = page._page_box.content_box_x(), page._page_box.content_box_y()
-    found = []
-    for kind, target, _, box in page.links:
-        if kind != "internal" or not box.element_tag.endswith("::after") or not box.children:
-            continue
-        text = box.children[0]
-        style = box.style
-        line = style["line_height"]
-        line_height = f"{line.value}{line.unit}" if hasattr(line, "unit") else str(line).lower()
-        family = ", ".join(f'"{name}"' for name in style["font_family"])
-        css = (f"font: {style['font_style']} {style['font_weight']} {style['font_size']}px/"
-               f"{line_height} {family}; color: {style['color']}")
-        found.append(Slot(number, target, text.position_x - origin_x,
-                          text.position_y - origin_y, text.width, css))
-    return found
-
-
 def numbering(guide, chunks: list[Chunk], starts: list[int], pages: dict[str, int],
-              folder: Path) -> list[tuple[str, Callable[[], None] | None]]:
+              folder: Path, cache: Cache) -> list[tuple[str, Callable[[], None] | None]]:
     """For each chunk, the path of its PDF with its folios (from its first page number) and
     cross-reference numbers drawn in, and the job that makes it (None if made before)."""
-    styles = html.styles(guide.book)
     made = []
+    sheet = None
     for chunk, start in zip(chunks, starts, strict=True):
-        numbers = [pages.get(slot.target) for slot in chunk.slots]
-        key = digest(code_version(), styles, chunk.pdf, str(start), json.dumps(numbers))
-        target = folder / f"numbered-{key}.pdf"
-
-        def make(chunk=chunk, start=start, numbers=numbers, target=target) -> None:
-            overlay = layout(overlay_html(styles, chunk, start, numbers), guide.book.root,
-                             Warnings()).write_pdf()
-            with pikepdf.open(chunk.pdf) as pdf, pikepdf.open(io.BytesIO(overlay)) as over:
-                for page, numbers_page in zip(pdf.pages, over.pages, strict=True):
-                    page.add_overlay(numbers_page)
-                pdf.save(target)
-
-        made.append((str(target), None if touch(target) else make))
+        numbers = [start + slot.page if slot.target is None else pages.get(slot.target)
+                   for slot in chunk.slots]
+        target = folder / f"numbered-{digest(code_version(), chunk.pdf, json.dumps(numbers))}.pdf"
+        if touch(target):
+            made.append((str(target), None))
+            continue
+        sheet = sheet or glyph_sheet(guide, [s for c in chunks for s in c.slots], folder, cache)
+        made.append((str(target), partial(stamps.draw, chunk.pdf, chunk.slots, numbers, sheet,
+                                          target)))
     return made
 
 
-def overlay_html(styles: str, chunk: Chunk, start: int, numbers: list[int | None]) -> str:
-    """One sheet per page of the chunk: its folio (from @page), its cross-reference numbers."""
-    sheets = [[] for _ in range(chunk.pages)]
-    for slot, page in zip(chunk.slots, numbers, strict=True):
-        if page is not None:
-            sheets[slot.page].append(
-                f'<p class="number" style="left: {slot.left:.3f}px; top: {slot.top:.3f}px; '
-                f'width: {slot.width:.3f}px; {escape(slot.style)}">'
-                f"(p.\u00a0{page})</p>")
-    body = "\n".join(f'<div class="sheet">{"".join(sheet)}</div>' for sheet in sheets)
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><style>{styles}\n"
-            f"{OVERLAY_CSS % start}</style></head><body>{body}</body></html>")
+def glyph_sheet(guide, slots: list[stamps.Slot], folder: Path, cache: Cache) -> stamps.Sheet:
+    """The glyphs the slots' numbers are drawn with, laid out (or from the cache)."""
+    styles = html.styles(guide.book)
+    key = digest(code_version(), styles, json.dumps(sorted({(s.style, s.text) for s in slots})))
+    text = cache.get("glyphs", key)
+    if text is not None:
+        data = json.loads(text)
+        sheet = stamps.Sheet(data["pdf"], {style: {token: stamps.Glyph(**glyph)
+                                                   for token, glyph in glyphs.items()}
+                                           for style, glyphs in data["glyphs"].items()},
+                             data["page_height"])
+        if touch(sheet.pdf):
+            return sheet
+    sheet = stamps.make_sheet(slots, styles, guide.book.root, folder / f"glyphs-{key}.pdf")
+    cache.put("glyphs", key, json.dumps(sheet, default=vars))
+    return sheet
 
 
 def cached_chunk(cache: Cache, key: str) -> Chunk | None:
@@ -220,7 +178,7 @@ def cached_chunk(cache: Cache, key: str) -> Chunk | None:
     if text is None:
         return None
     data = json.loads(text)
-    chunk = Chunk(**{**data, "slots": [Slot(**slot) for slot in data["slots"]]})
+    chunk = Chunk(**{**data, "slots": [stamps.Slot(**slot) for slot in data["slots"]]})
     return chunk if touch(chunk.pdf) else None
 
 

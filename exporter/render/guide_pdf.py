@@ -123,7 +123,7 @@ def finish(guide, body: Body, folder: Path, cache: Cache, pool: workers.Workers
     def lay_out_kept(name: str) -> chunks.Chunk:
         return lay_out(markups[name], book.root, folder / f"{name}-{keys[name]}.pdf")
 
-    numbering = chunks.numbering(guide, body.chunks, body.starts, body.pages, folder)
+    numbering = chunks.numbering(guide, body.chunks, body.starts, body.pages, folder, cache)
     jobs = [*(partial(lay_out_kept, name) for name in missing),
             *(job for _, job in numbering if job is not None)]
     done = pool.map("Contents, index, page numbers", lambda job: job(), jobs)
