@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,30 +37,39 @@ def require_tex() -> None:
             "TeX (latexmk, xelatex)")
 
 
-def page_texts(pdf: Path) -> list[str]:
-    """Each page's text in reading order, as poppler's pdftotext finds it on the page.
+def page_texts(pdf, layout: bool = False) -> list[str]:
+    """Each page's text in reading order, as poppler's pdftotext finds it on the page
+    (with `layout`, line by line as it stands). `pdf`: a path, or a pypdf reader of a file.
 
-    The page numbers the PDF's cross-references show are drawn over their lines after
-    layout, so only the text's place on the page, not its order in the file, puts them
-    where they are read.
+    The page numbers the PDF's cross-references and contents show are drawn over their
+    lines after layout, so only the text's place on the page, not its order in the file,
+    puts them where they are read.
     """
     require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
-    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                          check=True, timeout=120)
+    with as_file(pdf) as path:
+        done = subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(path), "-"],
+                              capture_output=True, text=True, check=True, timeout=120)
     return done.stdout.split("\f")[:-1]
+
+
+@contextmanager
+def as_file(pdf):
+    """The path of a PDF given as a path or as a pypdf reader of a file."""
+    if isinstance(pdf, (str, Path)):
+        yield Path(pdf)
+        return
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as copy:
+        pdf.stream.seek(0)
+        copy.write(pdf.stream.read())
+        copy.flush()
+        yield Path(copy.name)
 
 
 def printed_pages(pdf) -> dict[str, str]:
     """{printed page number: that page's text}, from the number in each page's footer,
     which is the page's last line. `pdf`: a path, or a pypdf reader of a file."""
-    if not isinstance(pdf, (str, Path)):
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as copy:
-            pdf.stream.seek(0)
-            copy.write(pdf.stream.read())
-            copy.flush()
-            return printed_pages(Path(copy.name))
     pages = {}
-    for text in page_texts(Path(pdf)):
+    for text in page_texts(pdf):
         lines = [line for line in text.strip().split("\n") if line.strip()]
         if lines and lines[-1].strip().isalnum() and len(lines[-1].strip()) < 6:
             pages[lines[-1].strip()] = " ".join(" ".join(lines[:-1]).split())

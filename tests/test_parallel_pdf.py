@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 
 from exporter import export
-from exporter.render import chunks
+from exporter.render import chunks, guide_pdf
 
 from .conftest import FIXTURES, SEEDS, page_texts, printed_pages
 
@@ -107,3 +107,16 @@ def test_each_contents_entry_links_its_title_and_its_number_alone(tmp_path):
     for target in targets:
         title, number = sorted((rect for t, rect in links if t == target), key=lambda r: r[0])
         assert number[0] > 400 > title[2], (target, title, number)  # the number at the right
+
+
+def test_contents_listing_what_the_body_lacks_are_laid_out_again(tmp_path, monkeypatch):
+    """The contents go to layout before the body's pages are known; if they list an entry
+    the body does not hold after all, they are laid out again without it."""
+    real = guide_pdf.contents
+    monkeypatch.setattr(guide_pdf, "contents", lambda guide: [
+        *real(guide), dict(level=1, id="nowhere", text="Not in the body")])
+    out = export(PRINCE, "pdf", output=tmp_path / "p.pdf").output
+    pages = printed_pages(out)
+    assert "Not in the body" not in " ".join(page_texts(out))
+    assert re.search(r"Cesare Borgia (\d+)", pages["ii"]).group(1) == next(
+        n for n, text in pages.items() if n.isdigit() and text.startswith("Cesare Borgia"))

@@ -11,6 +11,7 @@ from exporter import export
 from exporter.render import latex
 
 from .conftest import SEED_NOTE, SEEDS, epubcheck, printed_pages, require_tex
+from .conftest import page_texts as poppler_texts
 
 RAW_SYNTAX = ["[[", "]]", "[!note]", "%%", "`SOURCE:`", "SOURCE:", "TAGS:"]
 CHAPTERS = ["Preface to the 2017 edition", "Introduction by Alan Woods",
@@ -52,8 +53,9 @@ def test_pdf_holds_the_chapters_and_no_raw_obsidian_syntax(seed_pdf):
 
 def contents_entries(reader):
     """(heading, page number) from the contents page: 'Heading ........ 12' (the dots
-    are drawn, not text)."""
-    contents = reader.pages[1].extract_text()
+    are drawn, not text). Read by the lines the text stands on, as a viewer does: the
+    numbers are drawn in after the layout, at the end of the page's content."""
+    contents = poppler_texts(reader, layout=True)[1]
     entries = []
     for line in contents.splitlines()[1:]:
         match = re.match(r"^(.*?)\s*(?:\.{3,}\s*)?(\d+)$", line.strip())

@@ -78,8 +78,10 @@ def placeholder(units: list[str]) -> str:
 
 
 def lay_out(guide, chunks: list[list[str]], digits: str, folder: Path, cache: Cache,
-            pool: workers.Workers) -> list[Chunk]:
-    """Each chunk laid out to a PDF in `folder`, or taken from the cache."""
+            pool: workers.Workers, whole: dict[str, str] | None = None
+            ) -> tuple[list[Chunk], dict[str, Chunk]]:
+    """Each chunk laid out to a PDF in `folder`, and each document of `whole` (name ->
+    HTML) as it is, all in one go of the workers; what the cache has is taken from it."""
     book = guide.book
     css = CHUNK_CSS % digits
     metas = [chunk_meta(guide, last=index == len(chunks) - 1) for index in range(len(chunks))]
@@ -91,12 +93,44 @@ def lay_out(guide, chunks: list[list[str]], digits: str, folder: Path, cache: Ca
 
     def make(index: int) -> Chunk:
         body = html.render_body(metas[index], book, parts=chunks[index], css=css)
-        return lay_out_part(body, book.root, folder / f"chunk-{keys[index]}.pdf")
+        return lay_out_kept(body, book.root, folder / f"chunk-{keys[index]}.pdf", cache,
+                            keys[index])
 
-    for index, chunk in zip(missing, pool.map("Laying out pages", make, missing), strict=True):
+    made, jobs = lay_out_whole(whole or {}, book.root, folder, cache)
+    jobs += [partial(make, index) for index in missing]
+    done = pool.map("Laying out pages", lambda job: job(), jobs)
+    for index, chunk in zip(missing, take_whole(made, done), strict=True):
         found[index] = chunk
-        keep_chunk(cache, keys[index], chunk)
-    return found
+    return found, made
+
+
+def lay_out_whole(markups: dict[str, str], root: Path, folder: Path, cache: Cache
+                  ) -> tuple[dict[str, Chunk | None], list[Callable[[], Chunk]]]:
+    """Documents laid out as they are, kept in the cache by their markup: those the cache
+    has (the others None), and the jobs that lay out the others (each keeps its result)."""
+    made, jobs = {}, []
+    for name, markup in markups.items():
+        key = digest(code_version(), markup)
+        made[name] = cached_chunk(cache, key)
+        if made[name] is None:
+            jobs.append(partial(lay_out_kept, markup, root, folder / f"{name}-{key}.pdf",
+                                cache, key))
+    return made, jobs
+
+
+def take_whole(made: dict[str, Chunk | None], done: list) -> list:
+    """Give the documents `made` lacks the first results of a run of jobs that began with
+    lay_out_whole's; return the other results."""
+    missing = [name for name, part in made.items() if part is None]
+    made.update(zip(missing, done, strict=False))
+    return done[len(missing):]
+
+
+def lay_out_kept(markup: str, root: Path, target: Path, cache: Cache, key: str) -> Chunk:
+    """lay_out_part(), and the part kept in the cache under `key` (by the worker: at once)."""
+    chunk = lay_out_part(markup, root, target)
+    keep_chunk(cache, key, chunk)
+    return chunk
 
 
 def chunk_meta(guide, last: bool) -> pf.Doc:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import tempfile
 import time
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from .. import workers
-from ..cache import Cache, code_version, digest
+from ..cache import Cache
 from . import chunks, html, pieces
 from .join import Part, join
 
@@ -26,13 +25,17 @@ KEEP_DAYS = 14  # laid-out chunks not used for this long leave the cache
 @dataclass
 class Body:
     """The body laid out: its chunks, the parts to join (blank pages between, in duplex),
-    the page each chunk starts on, each anchor's page, the first page after it."""
+    the page each chunk starts on, each anchor's page, the first page after it; and the
+    title page and contents, laid out beside it with their numbers left to draw, and the
+    entries they list."""
 
     chunks: list[chunks.Chunk]
     parts: list[Part]
     starts: list[int]
     pages: dict[str, int]
     end: int
+    front: chunks.Chunk | None = None
+    listed: list[dict] | None = None
 
 
 def write_guide(guide, target: Path, pool: workers.Workers, cache: Cache) -> None:
@@ -46,7 +49,7 @@ def write_guide(guide, target: Path, pool: workers.Workers, cache: Cache) -> Non
         run_folder = Path(temporary)
         folder = kept_folder(cache) or run_folder
         blank = lay_out(BLANK_PAGE, book.root, run_folder / "blank.pdf") if book.duplex else None
-        body = lay_out_body(guide, folder, cache, pool, blank)
+        body = lay_out_body(guide, folder, cache, pool, blank, with_front=True)
         front, index, numbered = finish(guide, body, folder, cache, pool)
         for chunk, path in zip(body.chunks, numbered, strict=True):
             chunk.pdf = path
@@ -71,11 +74,17 @@ def body_pages(guide, pool: workers.Workers, cache: Cache) -> dict[str, int]:
 
 
 def lay_out_body(guide, folder: Path, cache: Cache, pool: workers.Workers,
-                 blank: Part | None) -> Body:
-    """The body in chunks, laid out (or from the cache), placed one after the other."""
+                 blank: Part | None, with_front: bool = False) -> Body:
+    """The body in chunks, laid out (or from the cache), placed one after the other; with
+    `with_front`, the title page and contents beside them, their page numbers unseen (the
+    contents need not wait for the body: only their numbers do)."""
     units = pieces.chapter_units(guide.parts, guide.context.own_chapter)
-    laid_out = chunks.lay_out(guide, chunks.group(units, pool.processes),
-                              chunks.placeholder(units), folder, cache, pool)
+    digits = chunks.placeholder(units)
+    listed = contents(guide) if with_front else None
+    whole = {"front": html.render_front(guide.book, [dict(e, page=digits) for e in listed],
+                                        numbers_later=True)} if with_front else {}
+    laid_out, made = chunks.lay_out(guide, chunks.group(units, pool.processes), digits,
+                                    folder, cache, pool, whole)
     parts, starts = pad_and_place(laid_out, blank)
     pages = {name: starts[k] + page for k, chunk in enumerate(laid_out)
              for name, (page, *_) in chunk.anchors.items()}
@@ -85,7 +94,7 @@ def lay_out_body(guide, folder: Path, cache: Cache, pool: workers.Workers,
         end += 1
     if guide.index:
         pages["index"] = end
-    return Body(laid_out, parts, starts, pages, end)
+    return Body(laid_out, parts, starts, pages, end, made.get("front"), listed)
 
 
 def pad_and_place(body: list[chunks.Chunk], blank: Part | None) -> tuple[list[Part], list[int]]:
@@ -106,42 +115,45 @@ def pad_and_place(body: list[chunks.Chunk], blank: Part | None) -> tuple[list[Pa
 
 def finish(guide, body: Body, folder: Path, cache: Cache, pool: workers.Workers
            ) -> tuple[chunks.Chunk, chunks.Chunk | None, list[str]]:
-    """The title page and contents, the index, and the chunks' numbers drawn in: all in
-    one go of the worker processes, so that the long index shares them with the rest.
+    """The index laid out, and the numbers of the chunks and the contents drawn in: all in
+    one go of the worker processes. Returns the front, the index and the chunks' PDFs.
 
-    The contents and the index are kept by their markup: an edit that moves no heading
-    and no indexed term to another page lays out neither again.
+    The index is kept by its markup: an edit that moves no indexed term to another page
+    lays it out no more. If the contents laid out beside the body list an entry that is
+    not there after all, they are laid out again here, with their numbers.
     """
     book = guide.book
-    markups = {"front": html.render_front(book, entries(guide.contents, body.pages))}
+    present = [dict(entry, page=body.pages[entry["id"]]) for entry in body.listed
+               if entry["id"] in body.pages]
+    front = body.front if len(present) == len(body.listed) else None
+    markups = {} if front else {"front": html.render_front(book, present)}
     if guide.index:
         markups["index"] = html.render_index(guide.index, body.pages, book, body.end)
-    keys = {name: digest(code_version(), markup) for name, markup in markups.items()}
-    made = {name: chunks.cached_chunk(cache, key) for name, key in keys.items()}
-    missing = [name for name, part in made.items() if part is None]
-
-    def lay_out_kept(name: str) -> chunks.Chunk:
-        return lay_out(markups[name], book.root, folder / f"{name}-{keys[name]}.pdf")
-
-    numbering = chunks.numbering(guide, body.chunks, body.starts, body.pages, folder, cache)
-    jobs = [*(partial(lay_out_kept, name) for name in missing),
-            *(job for _, job in numbering if job is not None)]
+    made, jobs = chunks.lay_out_whole(markups, book.root, folder, cache)
+    numbered = [*body.chunks, *([front] if front else [])]
+    numbering = chunks.numbering(guide, numbered, [*body.starts, 1][:len(numbered)],
+                                 body.pages, folder, cache)
+    jobs += [job for _, job in numbering if job is not None]
     done = pool.map("Contents, index, page numbers", lambda job: job(), jobs)
-    for name, part in zip(missing, done, strict=False):  # the numbering jobs come after
-        made[name] = part
-        chunks.keep_chunk(cache, keys[name], part)
-    return made["front"], made.get("index"), [path for path, _ in numbering]
+    chunks.take_whole(made, done)
+    paths = [path for path, _ in numbering]
+    if front:
+        front.pdf = paths.pop()
+    return front or made["front"], made.get("index"), paths
 
 
 def lay_out(markup: str, root: Path, target: Path) -> chunks.Chunk:
     return chunks.lay_out_part(markup, root, target)
 
 
-def entries(headings: list[dict], pages: dict[str, int]) -> list[dict]:
-    """The contents: the chapters and sections, References, Index, with their pages."""
-    listed = [*headings, dict(level=1, id="bibliography", text="References"),
-              dict(level=1, id="index", text="Index")]
-    return [dict(entry, page=pages[entry["id"]]) for entry in listed if entry["id"] in pages]
+def contents(guide) -> list[dict]:
+    """The contents' entries: the chapters and sections, References, Index."""
+    listed = list(guide.contents)
+    if guide.references or "references" in guide.meta.metadata:
+        listed.append(dict(level=1, id="bibliography", text="References"))
+    if guide.index:
+        listed.append(dict(level=1, id="index", text="Index"))
+    return listed
 
 
 def info(book) -> dict[str, str]:

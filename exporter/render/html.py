@@ -35,10 +35,12 @@ def render_body(doc: pf.Doc, book: Book, extra: list[str] = (), parts: list[str]
     ], "HTML writer", parts)
 
 
-def render_front(book: Book, toc: list[dict]) -> str:
-    """Title page and contents; `toc` entries are dicts of level, id, text and page."""
+def render_front(book: Book, toc: list[dict], numbers_later: bool = False) -> str:
+    """Title page and contents; `toc` entries are dicts of level, id, text and page. With
+    `numbers_later` the pages are placeholders, laid out unseen, to be drawn in later."""
     return TEMPLATE_FILES.get_template("front.html").render(
-        book=book, toc=toc, styles=styles(book), **title_fields(book))
+        book=book, toc=toc, styles=styles(book), numbers_later=numbers_later,
+        **title_fields(book))
 
 
 def render_index(entries: list[Entry], pages: dict[str, int], book: Book,
