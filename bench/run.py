@@ -55,7 +55,12 @@ from exporter.render.pdf import font_css  # noqa: E402
 
 BIN = Path(sys.executable).parent
 EXTENSIONS = {"pdf": "pdf", "epub": "epub", "latex": "tex"}
-SAMPLE_SECONDS = 0.1
+SAMPLE_SECONDS = 0.1  # between memory samples, at least
+# Reading a process's smaps_rollup costs about 10 ms of CPU a GB it holds: every 0.1 s
+# over a 2 GB tree, a fifth of a CPU, taken from a parallel export (not from the floor's
+# single process: it has a CPU to spare). So the sampler waits at least this many times
+# as long as its last sample took.
+SAMPLE_SHARE = 20
 # The targets: the ratio each may not exceed, and the sizes it is set at (an edit:
 # "one note of 1,000").
 TARGETS = {"epub": 1.3, "latex": 1.3, "pdf": 0.7, "edit": 0.2}
@@ -145,9 +150,12 @@ def measure(command: list[str], log: Path, env: dict | None = None,
 
         def sample():
             nonlocal peak, rss_peak
-            while not done.wait(SAMPLE_SECONDS):
+            wait = SAMPLE_SECONDS
+            while not done.wait(wait):
+                began = time.thread_time()
                 rss, pss = tree_memory(process.pid)
                 peak, rss_peak = max(peak, pss), max(rss_peak, rss)
+                wait = max(SAMPLE_SECONDS, SAMPLE_SHARE * (time.thread_time() - began))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
