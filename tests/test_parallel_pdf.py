@@ -120,3 +120,15 @@ def test_contents_listing_what_the_body_lacks_are_laid_out_again(tmp_path, monke
     assert "Not in the body" not in " ".join(page_texts(out))
     assert re.search(r"Cesare Borgia (\d+)", pages["ii"]).group(1) == next(
         n for n, text in pages.items() if n.isdigit() and text.startswith("Cesare Borgia"))
+
+
+def test_contents_missing_an_entry_the_body_holds_are_laid_out_again(tmp_path, monkeypatch):
+    """If the contents laid out before the body leave out an entry the body holds (here
+    the Index), they are laid out again with it."""
+    real = guide_pdf.contents
+    monkeypatch.setattr(guide_pdf, "contents", lambda guide: [
+        entry for entry in real(guide) if entry["id"] != "index"])
+    out = export(PRINCE, "pdf", output=tmp_path / "p.pdf").output
+    pages = printed_pages(out)
+    index_page = next(n for n, text in pages.items() if n.isdigit() and text.startswith("Index"))
+    assert re.search(r"Index (\d+)", pages["ii"]).group(1) == index_page

@@ -123,16 +123,17 @@ def finish(guide, body: Body, folder: Path, cache: Cache, pool: workers.Workers
     not there after all, they are laid out again here, with their numbers.
     """
     book = guide.book
-    present = [dict(entry, page=body.pages[entry["id"]]) for entry in body.listed
-               if entry["id"] in body.pages]
-    front = body.front if len(present) == len(body.listed) else None
+    present = entries(guide, body.pages)
+    predicted = [entry["id"] for entry in body.listed]
+    front = body.front if [entry["id"] for entry in present] == predicted else None
     markups = {} if front else {"front": html.render_front(book, present)}
     if guide.index:
         markups["index"] = html.render_index(guide.index, body.pages, book, body.end)
     made, jobs = chunks.lay_out_whole(markups, book.root, folder, cache)
-    numbered = [*body.chunks, *([front] if front else [])]
-    numbering = chunks.numbering(guide, numbered, [*body.starts, 1][:len(numbered)],
-                                 body.pages, folder, cache)
+    numbered, starts = body.chunks, body.starts
+    if front:  # its folios in roman numerals from i
+        numbered, starts = [*numbered, front], [*starts, 1]
+    numbering = chunks.numbering(guide, numbered, starts, body.pages, folder, cache)
     jobs += [job for _, job in numbering if job is not None]
     done = pool.map("Contents, index, page numbers", lambda job: job(), jobs)
     chunks.take_whole(made, done)
@@ -146,14 +147,22 @@ def lay_out(markup: str, root: Path, target: Path) -> chunks.Chunk:
     return chunks.lay_out_part(markup, root, target)
 
 
+CLOSING_ENTRIES = [dict(level=1, id="bibliography", text="References"),
+                   dict(level=1, id="index", text="Index")]
+
+
 def contents(guide) -> list[dict]:
-    """The contents' entries: the chapters and sections, References, Index."""
-    listed = list(guide.contents)
-    if guide.references or "references" in guide.meta.metadata:
-        listed.append(dict(level=1, id="bibliography", text="References"))
-    if guide.index:
-        listed.append(dict(level=1, id="index", text="Index"))
-    return listed
+    """The contents' entries as they are expected before the body is laid out: the
+    chapters and sections, References if works are cited, Index if there is one."""
+    expected = {"bibliography": bool(guide.references or "references" in guide.meta.metadata),
+                "index": bool(guide.index)}
+    return [*guide.contents, *(entry for entry in CLOSING_ENTRIES if expected[entry["id"]])]
+
+
+def entries(guide, pages: dict[str, int]) -> list[dict]:
+    """The contents' entries the laid-out guide holds, with their pages."""
+    return [dict(entry, page=pages[entry["id"]]) for entry in [*guide.contents, *CLOSING_ENTRIES]
+            if entry["id"] in pages]
 
 
 def info(book) -> dict[str, str]:
