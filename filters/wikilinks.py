@@ -37,16 +37,14 @@ def action(elem, doc):
         return None
     note_part, _, fragment = target.partition("#")
     note = find_note(doc, note_part, elem.attributes.get("note"))
+    # with a fragment the link's text names a part of the note, no synonym for the index
+    part = {"part": fragment} if fragment else {}
     if note is None:
         name = note_part[:-3] if note_part.lower().endswith(".md") else note_part
         doc.concepts.append(name or fragment)
-        made = concept(display, name or fragment, doc)
-    else:
-        made = cross_reference(display, anchor_in(doc, note, fragment),
-                               str(note.rel.with_suffix("")), doc)
-    if fragment:  # its text names a part of the note, no synonym for the index
-        (made[0] if isinstance(made, list) else made).attributes["part"] = fragment
-    return made
+        return concept(display, {"data-target": name or fragment, **part}, doc)
+    return cross_reference(display, anchor_in(doc, note, fragment),
+                           {"data-target": str(note.rel.with_suffix("")), **part}, doc)
 
 
 def wikilink_display(link):
@@ -94,17 +92,17 @@ def anchor_in(doc, note, fragment):
     return found or doc.anchors[rel]
 
 
-def concept(display, target, doc):
+def concept(display, attributes, doc):
     """A term that is not a chapter of the guide; LaTeX styles it with \\concept."""
-    span = pf.Span(*display, classes=["concept"], attributes={"data-target": target})
+    span = pf.Span(*display, classes=["concept"], attributes=attributes)
     if doc.format == "latex":
         return [pf.RawInline("\\concept{", "latex"), span, pf.RawInline("}", "latex")]
     return span
 
 
-def cross_reference(display, anchor, target, doc):
+def cross_reference(display, anchor, attributes, doc):
     """A link to `anchor`; in LaTeX followed by the page it lands on."""
-    link = pf.Link(*display, url="#" + anchor, classes=["xref"], attributes={"data-target": target})
+    link = pf.Link(*display, url="#" + anchor, classes=["xref"], attributes=attributes)
     if doc.format == "latex":
         return [link, pf.RawInline(f"~(p.~\\pageref{{{anchor}}})", "latex")]
     return link
