@@ -9,7 +9,7 @@ import panflute as pf
 
 from filters import index_terms
 
-from . import bibliography, citations, index, pandoc, per_note, reader
+from . import bibliography, citations, glyphs, index, pandoc, per_note, reader
 from .assemble import Outline, anchors_for, slugify
 from .book import book_author, book_language, book_title, select_notes
 from .cache import Cache
@@ -87,6 +87,8 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
     selected = select_notes(vault, config, options.source if options.source.is_file() else None)
     if not selected:
         raise ExportError("no notes to export", vault.root)
+    if options.fmt in ("pdf", "html"):  # laid out with the installed fonts
+        glyphs.warn_unprintable(selected, warnings)
 
     cache = Cache(options.cache_folder)
     parsed = reader.ParsedNotes(cache, options.processes)

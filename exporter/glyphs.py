@@ -1,0 +1,66 @@
+"""Characters no installed font can print: found before layout, warned with file and line."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import unicodedata
+from functools import cache
+
+from .log import Warnings
+from .model import Note
+
+# Characters that take no glyph of their own: controls, joiners, variation selectors.
+NO_GLYPH_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+SHOWN = 8  # characters named in one warning
+
+
+@cache
+def installed_coverage() -> frozenset[int] | None:
+    """Every code point some fontconfig font has (what Pango falls back to); None if unknown."""
+    if not shutil.which("fc-list"):
+        return None
+    try:
+        listing = subprocess.run(["fc-list", "--format", "%{charset}\n"], capture_output=True,
+                                 text=True, timeout=60, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return frozenset(parse_charsets(listing))
+
+
+def parse_charsets(listing: str) -> set[int]:
+    """fontconfig's charsets, hex ranges such as `20-7e a0 4e00-9fff`, as code points."""
+    points: set[int] = set()
+    for item in set(listing.split()):
+        first, _, last = item.partition("-")
+        points.update(range(int(first, 16), int(last or first, 16) + 1))
+    return points
+
+
+def unprintable(text: str, covered: frozenset[int]) -> list[str]:
+    """The characters of `text` that need a glyph and that no font covers, in order of use."""
+    missing: dict[str, None] = {}
+    for char in set(text) - {chr(c) for c in range(0x20, 0x7f)}:
+        point = ord(char)
+        if point in covered or char.isspace() or 0xFE00 <= point <= 0xFE0F:
+            continue
+        if unicodedata.category(char) not in NO_GLYPH_CATEGORIES:
+            missing[char] = None
+    return sorted(missing, key=text.index)
+
+
+def warn_unprintable(notes: list[Note], warnings: Warnings) -> None:
+    """Warn, per note, of characters that would print as empty boxes or not at all."""
+    covered = installed_coverage()
+    if covered is None:
+        return
+    for note in notes:
+        text = note.body + "\n" + str(note.meta.get("title", ""))
+        missing = unprintable(text, covered)
+        if not missing:
+            continue
+        named = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:SHOWN])
+        more = f" and {len(missing) - SHOWN} more" if len(missing) > SHOWN else ""
+        line = note.line_of(missing[0]) if missing[0] in note.body else None
+        warnings.warn(f"no installed font has {named}{more}: they will not print; install a "
+                      "font with them (on Debian: fonts-noto-core, fonts-noto-cjk, "
+                      "fonts-noto-color-emoji)", note.path, line)
