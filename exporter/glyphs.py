@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import unicodedata
+from bisect import bisect_right
 from functools import cache
 
 from .log import Warnings
@@ -14,8 +15,26 @@ NO_GLYPH_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 SHOWN = 8  # characters named in one warning
 
 
+class Coverage:
+    """Code points as merged ranges: fontconfig lists hundreds of fonts of thousands each."""
+
+    def __init__(self, ranges: list[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for first, last in sorted(ranges):
+            if merged and first <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], last)
+            else:
+                merged.append([first, last])
+        self.starts = [first for first, _ in merged]
+        self.ends = [last for _, last in merged]
+
+    def __contains__(self, point: int) -> bool:
+        at = bisect_right(self.starts, point) - 1
+        return at >= 0 and point <= self.ends[at]
+
+
 @cache
-def installed_coverage() -> frozenset[int] | None:
+def installed_coverage() -> Coverage | None:
     """Every code point some fontconfig font has (what Pango falls back to); None if unknown."""
     if not shutil.which("fc-list"):
         return None
@@ -24,19 +43,19 @@ def installed_coverage() -> frozenset[int] | None:
                                  text=True, timeout=60, check=True).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    return frozenset(parse_charsets(listing))
+    return Coverage(parse_charsets(listing))
 
 
-def parse_charsets(listing: str) -> set[int]:
-    """fontconfig's charsets, hex ranges such as `20-7e a0 4e00-9fff`, as code points."""
-    points: set[int] = set()
+def parse_charsets(listing: str) -> list[tuple[int, int]]:
+    """fontconfig's charsets, hex ranges such as `20-7e a0 4e00-9fff`, as (first, last)."""
+    ranges = []
     for item in set(listing.split()):
         first, _, last = item.partition("-")
-        points.update(range(int(first, 16), int(last or first, 16) + 1))
-    return points
+        ranges.append((int(first, 16), int(last or first, 16)))
+    return ranges
 
 
-def unprintable(text: str, covered: frozenset[int]) -> list[str]:
+def unprintable(text: str, covered: Coverage) -> list[str]:
     """The characters of `text` that need a glyph and that no font covers, in order of use."""
     missing: dict[str, None] = {}
     for char in set(text) - {chr(c) for c in range(0x20, 0x7f)}:
