@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import re
+import shutil
+import subprocess
 import time
 import urllib.request
+from pathlib import PurePosixPath
 from urllib.parse import unquote_to_bytes
 
 RASTER = {  # the bytes each raster type starts with
@@ -18,6 +21,7 @@ SVG = "image/svg+xml"
 # HTML, entities (which can name files).
 SVG_LOADS = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*(?!#)[^\s"'>]|url\(\s*["']?\s*(?!#)"""
                        r"|@import|<\s*script|<\s*foreignObject|<!ENTITY", re.I)
+CONVERT_SECONDS = 60
 DOWNLOAD_SECONDS = 20  # for the whole of one image
 DOWNLOAD_BYTES = 20 * 2**20
 
@@ -73,3 +77,30 @@ def download(url: str) -> tuple[bytes, str]:
     if why:
         raise ValueError(why)
     return data, mime
+
+
+def tex_file(image: PurePosixPath) -> PurePosixPath:
+    """The file a .tex includes for a vault image: for an SVG, which xelatex cannot read
+    (\\includesvg needs Inkscape), its PDF beside it."""
+    return image.with_name(image.name + ".pdf") if image.suffix.lower() == ".svg" else image
+
+
+def svg_to_pdf(data: bytes) -> bytes:
+    """An SVG as a one-page PDF, with cairosvg (which follows no external file or URL),
+    else rsvg-convert (which also sizes an SVG that gives no size); ValueError if
+    neither converts it."""
+    why = "not convertible here (that needs cairosvg or rsvg-convert)"
+    try:
+        import cairosvg
+        return cairosvg.svg2pdf(bytestring=data)
+    except (ImportError, OSError):  # OSError: cairosvg is there, libcairo not
+        pass
+    except Exception as error:  # cairosvg raises what its XML and CSS parsers raise
+        why = f"not convertible to PDF ({str(error).strip()[:100] or type(error).__name__})"
+    if shutil.which("rsvg-convert") is not None:
+        try:
+            return subprocess.run(["rsvg-convert", "--format=pdf"], input=data,
+                                  capture_output=True, check=True, timeout=CONVERT_SECONDS).stdout
+        except (OSError, subprocess.SubprocessError):
+            pass
+    raise ValueError(f"an SVG {why}")

@@ -233,10 +233,36 @@ def image(elem, doc):
             warn(doc, f"image refused: {target} is {why}", elem.attributes.get("note"))
             return placeholder(f"refused image: {target}")
         url = images.data_uri(data, mime)
+    elif doc.format == "latex":
+        refused, why = tex_problem(found, doc)
+        if why:
+            warn(doc, f"image {'refused' if refused else 'left out'}: {target} is {why}",
+                 elem.attributes.get("note"))
+            return placeholder(f"{'refused image' if refused else 'image left out'}: {target}")
+        url = str(images.tex_file(found))
     else:
-        url = str(found) if doc.format == "latex" else quote(str(found))
+        url = quote(str(found))
     doc.images.append(found)
     return printed(elem, url, target)
+
+
+def tex_problem(found, doc):
+    """(refused, why) LaTeX cannot include the image, or (False, None): an SVG is refused
+    if it loads anything, left out if it does not convert to the PDF LaTeX includes."""
+    if found.suffix.lower() != ".svg":
+        return False, None
+    try:
+        data = doc.vault.read_attachment(found)
+    except (OSError, ValueError) as error:
+        return False, str(error)
+    why = images.problem(data, images.SVG)
+    if why:
+        return True, why
+    try:
+        images.svg_to_pdf(data)  # converted again, beside the .tex, when it can be
+    except ValueError as error:
+        return False, str(error)
+    return False, None
 
 
 def printed(elem, url, target):

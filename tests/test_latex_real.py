@@ -1,21 +1,41 @@
-"""The LaTeX of what real vaults hold (fixtures/latex_real, after Obsidian's help vault)."""
+"""The LaTeX of what real vaults hold (fixtures/latex_real, after Obsidian's help vault),
+exported and compiled once."""
 from __future__ import annotations
 
 import pytest
 
 from exporter import export
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, page_texts, require_tex
 
 VAULT = FIXTURES / "latex_real"
 
 
 @pytest.fixture(scope="module")
-def tex(tmp_path_factory):
+def exported(tmp_path_factory):
+    require_tex()
     folder = tmp_path_factory.mktemp("latex_real")
-    return " ".join(export(VAULT, "latex", output=folder / "real.tex").output.read_text().split())
+    result = export(VAULT, "latex", output=folder / "real.tex", compile_tex=True)
+    return {"result": result, "folder": folder,
+            "tex": " ".join(result.output.read_text().split()),
+            "text": " ".join(" ".join(page_texts(result.extra[0])).split())}
 
 
-def test_links_to_parts_of_notes(tex):
+def test_links_to_parts_of_notes(exported):
+    tex = exported["tex"]
     assert "{Elsewhere › Some heading}\\index{Elsewhere}}" in tex
     assert "{Tables › A heading}\\index{Tables}~(p.~\\pageref{tables--a-heading})" in tex
+
+
+def test_svg_images_are_included_as_pdf(exported):
+    assert "\\includesvg" not in exported["tex"]
+    assert exported["tex"].count("{Attachments/icon.svg.pdf}") == 2
+    assert (exported["folder"] / "Attachments" / "icon.svg.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_an_svg_that_does_not_convert_is_left_out_with_a_warning(exported):
+    assert "[image left out: broken.svg]" in exported["text"]
+    warned = [str(w) for w in exported["result"].warnings if "broken.svg" in str(w)]
+    assert len(warned) == 1
+    assert warned[0].startswith(
+        "Images.md: image left out: broken.svg is an SVG not convertible to PDF (")

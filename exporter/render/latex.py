@@ -15,6 +15,7 @@ import panflute as pf
 
 from .. import pandoc
 from ..errors import ExportError
+from ..images import svg_to_pdf, tex_file
 from ..model import Book
 from . import TEMPLATES, atomic_output
 from .pieces import runs_of, write_runs
@@ -123,12 +124,20 @@ def merged_lines(ours: list[tuple[int, str]], theirs: list[tuple[int, str]]) -> 
 
 
 def copy_images(images: list[PurePosixPath], root: Path, folder: Path) -> None:
-    """Copy the images the .tex includes beside it, at their vault-relative paths."""
+    """Put the images the .tex includes beside it, at their vault-relative paths: a copy,
+    or for an SVG its PDF (the filter left out an SVG that does not convert)."""
     for image in images:
-        target = folder / image
-        if target.resolve() != (root / image).resolve():
-            target.parent.mkdir(parents=True, exist_ok=True)
+        target = folder / tex_file(image)
+        if target.resolve() == (root / image).resolve():
+            continue  # the output is in the vault, beside the image
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if tex_file(image) == image:
             shutil.copy2(root / image, target)
+            continue
+        try:
+            target.write_bytes(svg_to_pdf((root / image).read_bytes()))
+        except (OSError, ValueError) as error:
+            raise ExportError(f"{image}: {error}", root / image) from error
 
 
 def compile_pdf(tex: Path, images: list[PurePosixPath] = (), engine: str = "xelatex") -> Path:
@@ -137,7 +146,9 @@ def compile_pdf(tex: Path, images: list[PurePosixPath] = (), engine: str = "xela
         raise ExportError("--compile needs latexmk and a TeX engine (see README)", tex)
     with tempfile.TemporaryDirectory(prefix="exporter-tex-") as scratch:
         shutil.copy2(tex, Path(scratch) / "guide.tex")
-        copy_images(images, tex.parent, Path(scratch))
+        for image in map(tex_file, images):  # beside the .tex, as copy_images put them
+            (Path(scratch) / image).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(tex.parent / image, Path(scratch) / image)
         environment = {**os.environ, "openin_any": "p", "openout_any": "p"}
         done = run_tex(["latexmk", f"-{engine}", "-interaction=nonstopmode", "-halt-on-error",
                         "-no-shell-escape", "guide.tex"], scratch, environment, tex)
