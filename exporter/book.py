@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .config import CONFIG_NAME, Options, VaultConfig
 from .errors import ExportError
@@ -11,10 +11,12 @@ from .model import Note
 from .vault import Vault, natural_key
 
 
-def select_notes(vault: Vault, config: VaultConfig, single: Path | None) -> list[Note]:
-    """The single note asked for; else exporter.toml's list; else all, by `order` then path."""
+def select_notes(vault: Vault, config: VaultConfig, single: PurePosixPath | None
+                 ) -> list[Note]:
+    """The single note asked for (its vault path); else exporter.toml's list; else all, by
+    `order` then path."""
     if single is not None:
-        return [n for n in vault.notes if n.path == single]
+        return [n for n in vault.notes if n.rel == single]
     if config.notes:
         chosen = []
         for entry in config.notes:

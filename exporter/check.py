@@ -15,7 +15,7 @@ from . import pandoc, reader
 from .errors import ExportError, UsageError, where
 from .log import Warnings
 from .model import Note
-from .vault import Vault, natural_key, normalise, scan, wikilink_target
+from .vault import Vault, natural_key, normalise, note_in_vault, scan, vault_root, wikilink_target
 
 FORMATS = ("text", "json")
 ABSOLUTE = re.compile(r"^(?:[/\\]|[A-Za-z]:[/\\])")  # /x, \x, C:/x, C:\x
@@ -51,15 +51,16 @@ def main(source: Path, fmt: str = "text") -> int:
 def check(source: Path) -> list[Problem]:
     """The problems of the vault folder `source`, or of the one note it is, sorted by place.
 
-    A single note is checked against the notes and files of its folder.
+    A single note is checked, alone, against the notes and files of its vault (vault_root).
     """
     source = usable(Path(source))
-    root = source if source.is_dir() else source.parent
-    vault, problems = read_vault(root)
+    root = vault_root(source)
+    single = note_in_vault(source, root) if source.is_file() else None
+    vault, problems = read_vault(root, single)
     checked = vault.notes
-    if source.is_file():
-        problems = [p for p in problems if p.file == source.name]
-        checked = [note for note in vault.notes if str(note.rel) == source.name]
+    if single is not None:
+        problems = [p for p in problems if p.file == str(single)]
+        checked = [note for note in vault.notes if note.rel == single]
     docs: dict = {}
     for note in checked:
         problems += check_note(note, vault, docs)
@@ -77,9 +78,13 @@ def usable(source: Path) -> Path:
     return source
 
 
-def read_vault(root: Path) -> tuple[Vault, list[Problem]]:
-    """The index of every readable note below root; unreadable files and front matter are errors."""
+def read_vault(root: Path, single: PurePosixPath | None = None
+               ) -> tuple[Vault, list[Problem]]:
+    """The index of every readable note below root, and the note `single` even where a scan
+    skips (as in .trash); unreadable files and front matter are errors."""
     paths, attachments = scan(root)
+    if single is not None and root / single not in paths:
+        paths.append(root / single)
     notes: list[Note] = []
     problems: list[Problem] = []
     for path in paths:

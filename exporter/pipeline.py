@@ -20,7 +20,7 @@ from .log import Warnings
 from .model import Book, Note
 from .progress import Progress
 from .render import atomic_output, epub, html, latex
-from .vault import Vault, scan
+from .vault import Vault, note_in_vault, scan, vault_root
 from .workers import Workers
 
 WRITE_SECONDS = 600  # pandoc's writers and WeasyPrint's layout, together
@@ -33,6 +33,7 @@ class Result:
     output: Path
     warnings: list[str] = field(default_factory=list)
     extra: list[Path] = field(default_factory=list)  # e.g. the compiled PDF beside a .tex
+    inputs: list[Path] = field(default_factory=list)  # its notes, the notes they embed, images
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Guide:
     chapter_pages: dict[str, list[int]]  # book pages each chapter cites, by its id
     cited: list[str]  # the citekeys of the books the guide cites
     images: list[PurePosixPath]
+    embedded: list[str]  # the notes other notes embed (or that embed themselves)
     context: per_note.Context
 
     @cached_property
@@ -72,7 +74,9 @@ def export(options: Options, progress: Progress | None = None) -> Result:
     guide = build(options, pool)
     slug = f"{slugify(guide.book.title)}.{EXTENSIONS[options.fmt]}"
     output = options.output or default_output_dir() / slug
-    result = Result(output=output)
+    read = [*(str(note.rel) for note in guide.book.notes), *guide.embedded,
+            *map(str, guide.images)]
+    result = Result(output=output, inputs=[guide.book.root / rel for rel in unique(read)])
     write(guide, options, output, result, pool)
     result.warnings = guide.warnings.messages
     return result
@@ -84,7 +88,8 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
     warnings = Warnings(strict=options.strict)
     pool.progress.stage("Reading the vault")
     vault, config = read_vault(options, warnings)
-    selected = select_notes(vault, config, options.source if options.source.is_file() else None)
+    single = note_in_vault(options.source, vault.root) if options.source.is_file() else None
+    selected = select_notes(vault, config, single)
     if not selected:
         raise ExportError("no notes to export", vault.root)
     if options.fmt in ("pdf", "html"):  # laid out with the installed fonts
@@ -139,7 +144,7 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
         chapter_pages={k: v for part in filtered for k, v in part.chapter_pages.items()},
         cited=unique(key for part in filtered for key in part.cited),
         images=unique(PurePosixPath(i) for part in filtered for i in part.images),
-        context=context)
+        embedded=unique(rel for part in filtered for rel in part.embedded), context=context)
 
 
 def metadata(options: Options, book: Book, found: bibliography.Books) -> pf.Doc:
@@ -161,14 +166,32 @@ def unique(items) -> list:
 
 
 def read_vault(options: Options, warnings: Warnings) -> tuple[Vault, VaultConfig]:
-    """The vault index (every note of the folder, or the one note asked for) and its config."""
-    root = options.source if options.source.is_dir() else options.source.parent
-    if options.source.is_file():
-        paths, attachments = [options.source], []
-    else:
+    """The vault index and its config: of the folder given, or of the vault one note is in
+    (see vault_root), whose other notes the note may embed."""
+    root = vault_root(options.source)
+    if options.source.is_dir():
         paths, attachments = scan(root, output_dirs_inside(root, options), warnings)
-    notes = [reader.read_note(path, root, warnings) for path in paths]
+        notes = [reader.read_note(path, root, warnings) for path in paths]
+    else:
+        notes, attachments = read_around(options.source, root, options, warnings)
     return Vault(root, notes, attachments, warnings), load_vault_config(root)
+
+
+def read_around(source: Path, root: Path, options: Options, warnings: Warnings
+                ) -> tuple[list[Note], list[PurePosixPath]]:
+    """The note `source` (even where a scan skips, as in .trash) and the vault's other notes
+    and files. Only the note's own problems are told: another note that cannot be read is
+    left out (an embed of it warns)."""
+    single = root / note_in_vault(source, root)
+    paths, attachments = scan(root, output_dirs_inside(root, options))
+    notes = []
+    for path in paths if single in paths else [*paths, single]:
+        try:
+            notes.append(reader.read_note(path, root, warnings if path == single else Warnings()))
+        except (ExportError, OSError):
+            if path == single:
+                raise
+    return notes, attachments
 
 
 def make_book(options: Options, config: VaultConfig, notes: list[Note],

@@ -16,6 +16,24 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".av
 ABSOLUTE = re.compile(r"^(?:/|[A-Za-z]:/)")  # /x and C:/x, once backslashes are slashes
 
 
+def vault_root(source: Path) -> Path:
+    """The vault a folder or note belongs to. A folder is its own vault; a note's vault is,
+    as in Obsidian, the nearest folder holding `.obsidian/`, from the note's own folder up;
+    without one, the note's folder."""
+    if source.is_dir():
+        return source
+    folder = source.parent
+    for above in [folder.absolute(), *folder.absolute().parents]:
+        if (above / ".obsidian").is_dir():
+            return above
+    return folder
+
+
+def note_in_vault(note: Path, root: Path) -> PurePosixPath:
+    """The vault-relative path of a note below `root` (as vault_root found it)."""
+    return PurePosixPath(note.absolute().relative_to(root.absolute()).as_posix())
+
+
 def natural_key(path: PurePosixPath) -> list:
     """Sort 'Chapter 2' before 'Chapter 10', ignoring case."""
     return [int(part) if part.isdigit() else part.casefold()

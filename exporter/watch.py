@@ -9,10 +9,10 @@ from pathlib import Path
 
 import watchfiles
 
-from .config import Options
+from .config import CONFIG_NAME, Options
 from .errors import ExportError
-from .pipeline import export, output_dirs_inside
-from .vault import SKIPPED_DIRS
+from .pipeline import Result, export, output_dirs_inside
+from .vault import IMAGE_SUFFIXES, SKIPPED_DIRS, vault_root
 
 DEBOUNCE_MS = 300  # an editor's save is often several writes
 
@@ -21,28 +21,35 @@ def watch(options: Options, report: Callable[[str], None],
           stop: threading.Event | None = None) -> None:
     """Export now and after every change below the vault's root, until `stop` is set
     (or Ctrl-C). Each export's result, time or error goes to `report`."""
-    root = options.source if options.source.is_dir() else options.source.parent
-    rebuild(options, report)
-    changes = watchfiles.watch(root, watch_filter=Relevant(root, options), stop_event=stop,
+    root = vault_root(options.source)
+    relevant = Relevant(root, options)
+    relevant.exported(rebuild(options, report))
+    changes = watchfiles.watch(root, watch_filter=relevant, stop_event=stop,
                                debounce=DEBOUNCE_MS, raise_interrupt=False)
     for _ in changes:
-        rebuild(options, report)
+        relevant.exported(rebuild(options, report))
 
 
-def rebuild(options: Options, report: Callable[[str], None]) -> None:
+def rebuild(options: Options, report: Callable[[str], None]) -> Result | None:
     started = time.monotonic()
     try:
         result = export(options)
     except ExportError as error:
         report(f"error: {error}")
-        return
+        return None
     for message in result.warnings:
         report(f"warning: {message}")
     report(f"wrote {result.output} in {time.monotonic() - started:.1f} s")
+    return result
 
 
 class Relevant(watchfiles.DefaultFilter):
-    """Changes to the vault's notes and files; not to dot-folders or the output."""
+    """Changes to the vault's notes and files; not to dot-folders or the output.
+
+    Exporting one note, only changes to what it reads count: the note, the notes and
+    images it took in at the last export, exporter.toml, and a note or image added or
+    deleted (an embed may name it).
+    """
 
     def __init__(self, root: Path, options: Options):
         super().__init__()
@@ -51,6 +58,12 @@ class Relevant(watchfiles.DefaultFilter):
         if options.output is not None:
             self.outputs.append(options.output.resolve())
         self.only = options.source.resolve() if options.source.is_file() else None
+        self.read = {self.only, self.root / CONFIG_NAME}
+
+    def exported(self, result: Result | None) -> None:
+        """What the last export read (kept as it was when the export failed)."""
+        if self.only is not None and result is not None:
+            self.read = {self.only, self.root / CONFIG_NAME, *(p.resolve() for p in result.inputs)}
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
         where = Path(path).resolve()
@@ -61,4 +74,7 @@ class Relevant(watchfiles.DefaultFilter):
             return False
         if any(where.is_relative_to(folder) for folder in self.outputs):
             return False
-        return self.only is None or where == self.only  # one note: nothing else is read
+        if self.only is None or where in self.read:
+            return True
+        return change != watchfiles.Change.modified and (
+            where.suffix.lower() == ".md" or where.suffix.lower() in IMAGE_SUFFIXES)

@@ -138,6 +138,13 @@ def test_relative_and_absolute_paths_are_warnings(tmp_path):
     ]
 
 
+def test_one_note_is_checked_alone_against_its_whole_vault(tmp_path):
+    make_vault(tmp_path, {".obsidian/app.json": "{}", "Notes/a.md": "![[b]] ![[p.png]] [[zz]]\n",
+                          "Other/b.md": "[[nowhere]]\n", "Files/p.png": b""})
+    assert lines(tmp_path / "Notes" / "a.md") == [
+        "Notes/a.md:1: warning: [[zz]] links to no note (printed as a concept)"]
+
+
 def test_one_note_is_checked_against_its_folder_and_alone(tmp_path):
     make_vault(tmp_path, {"a.md": "[[b]] [[zz]]\n![[c]]\n", "b.md": "[[nowhere]]\n",
                           "c.md": "![[a]]\n", "broken.md": b"\xff"})

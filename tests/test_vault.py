@@ -13,7 +13,7 @@ from exporter.errors import ExportError
 from exporter.log import Warnings
 from exporter.model import Note
 from exporter.reader import read_note
-from exporter.vault import Vault, scan
+from exporter.vault import Vault, scan, vault_root
 
 from .conftest import FIXTURES
 
@@ -98,3 +98,16 @@ def test_two_notes_with_one_name_same_folder_first_then_shortest_and_a_warning()
     assert str(vault.resolve("Fortuna", notes[3]).rel) == "c/Fortuna.md"
     assert str(vault.resolve("Fortuna").rel) == "a/Fortuna.md"
     assert any("ambiguous" in w and "b/deep/Fortuna.md" in w for w in warnings.messages)
+
+
+def test_a_notes_vault_is_the_nearest_folder_holding_dot_obsidian(tmp_path):
+    (tmp_path / "v" / ".obsidian").mkdir(parents=True)
+    (tmp_path / "v" / "a" / "b").mkdir(parents=True)
+    (tmp_path / "v" / "a" / "b" / "n.md").write_text("n")
+    (tmp_path / "v" / "top.md").write_text("t")
+    (tmp_path / "loose").mkdir()
+    (tmp_path / "loose" / "n.md").write_text("n")
+    assert vault_root(tmp_path / "v" / "a" / "b" / "n.md") == tmp_path / "v"
+    assert vault_root(tmp_path / "v" / "top.md") == tmp_path / "v"
+    assert vault_root(tmp_path / "loose" / "n.md") == tmp_path / "loose"  # none: its folder
+    assert vault_root(tmp_path / "v" / "a") == tmp_path / "v" / "a"  # a folder is the vault

@@ -11,6 +11,7 @@ from exporter import export
 from .conftest import FIXTURES, epubcheck, printed_pages, require_tex
 
 PRINCE = FIXTURES / "prince"
+READING = FIXTURES / "reading"  # .obsidian/ at its root, the note two folders down
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +64,15 @@ def test_latex_of_a_vault_has_page_references_and_compiles(tmp_path):
     pdf = latex.compile_pdf(tex)
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
     assert "Duke Valentino (p." in text and "??" not in text
+
+
+def test_a_note_exported_alone_embeds_from_its_whole_vault(tmp_path):
+    result = export(READING / "Reading Notes" / "The Prince.md", "html",
+                    output=tmp_path / "p.html")
+    text = result.output.read_text()
+    assert result.warnings == []
+    for embedded in ["skill and energy", "the other half is left to us",
+                     "He lost everything", "data:image/png"]:
+        assert embedded in text
+    assert "Not in the embed" not in text and "Unrelated" not in text  # one note, one book
+    assert "size: letter" in text  # the vault root's exporter.toml

@@ -45,3 +45,29 @@ def test_a_saved_note_is_exported_again(tmp_path):
         watcher.join(30)
     assert not watcher.is_alive()
     assert all(re.match(r"^(wrote .* in \d+\.\d s|error: .*)$", line) for line in lines), lines
+
+
+def test_one_note_is_exported_again_when_it_or_what_it_embeds_is_saved(tmp_path):
+    vault = tmp_path / "vault"
+    shutil.copytree(FIXTURES / "reading", vault)
+    out = tmp_path / "note.html"
+    lines: list[str] = []
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(
+        Options(fmt="html", source=vault / "Reading Notes" / "The Prince.md", output=out),
+        lines.append, stop))
+    watcher.start()
+    try:
+        wait_for(lambda: any(line.startswith("wrote") for line in lines))
+        unrelated = vault / "Concepts" / "Unrelated.md"
+        unrelated.write_text(unrelated.read_text() + "\nNot read by the note.\n")
+        time.sleep(1)
+        assert sum(line.startswith("wrote") for line in lines) == 1, lines
+        embedded = vault / "Concepts" / "Fortuna.md"
+        embedded.write_text(embedded.read_text() + "\nA line the embed now shows.\n")
+        wait_for(lambda: sum(line.startswith("wrote") for line in lines) == 2)
+        assert "A line the embed now shows." in out.read_text()
+    finally:
+        stop.set()
+        watcher.join(30)
+    assert not watcher.is_alive()
