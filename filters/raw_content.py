@@ -5,6 +5,8 @@ and the like are dropped; a raw tag keeps all but its attributes that load somet
 (src, srcset, data, poster, background, an href other than a link's, url() or @import,
 on* handlers, rel=attachment). A lone raw <img> becomes an Image, vetted like ![](...)
 by the embeds filter. Attributes written in Markdown ({style=...}) are vetted the same way.
+Then the raw HTML of each list of blocks or inlines is written as XHTML balanced within the
+list (filters/xhtml.py): an EPUB's chapters must be well-formed XML.
 LaTeX output: raw LaTeX and math that read or write files, or run code (\\input, \\include,
 \\openin, \\write18, \\directlua, ...) are dropped unless doc.allow_raw_latex; raw LaTeX
 that ends in a command gets {} before text, so that the text cannot lengthen its name.
@@ -18,7 +20,7 @@ from html.parser import HTMLParser
 
 import panflute as pf
 
-from filters import embeds
+from filters import embeds, xhtml
 
 DROPPED_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "script",
                 "noscript", "style", "link", "base", "meta", "portal"}
@@ -49,6 +51,7 @@ def prepare(doc):
     for block in doc.content:
         current = notes.get(getattr(block, "identifier", ""), current)
         doc.block_notes[id(block)] = current
+    doc.raw_ids = set()  # ids that raw HTML gave, each kept once
 
 
 def action(elem, doc):
@@ -63,7 +66,22 @@ def action(elem, doc):
         return vet_tex(elem, elem.text, doc)
     if html and getattr(elem, "attributes", None):
         vet_attributes(elem, doc)
+    if html and isinstance(getattr(elem, "content", None), pf.ListContainer):
+        balance(elem, doc)
     return None
+
+
+def balance(elem, doc):
+    """The raw HTML of the element's list of children as XHTML, balanced within the list
+    (its pieces were vetted already: the walk goes bottom-up)."""
+    raw = next((item for item in elem.content if xhtml.is_html(item)), None)
+    if raw is None:
+        return
+    in_link, above = False, elem
+    while above is not None and not in_link:
+        in_link, above = isinstance(above, (pf.Link, pf.Header)), above.parent
+    context = xhtml.FLOW if isinstance(raw, pf.RawBlock) else xhtml.INLINE
+    elem.content = xhtml.balance(list(elem.content), context, in_link, doc.raw_ids)
 
 
 def vet_html(elem, doc):
