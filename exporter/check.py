@@ -15,10 +15,19 @@ from . import pandoc, reader
 from .errors import ExportError, UsageError, where
 from .log import Warnings
 from .model import Note
-from .vault import Vault, natural_key, normalise, note_in_vault, scan, vault_root, wikilink_target
+from .vault import (
+    ABSOLUTE,
+    Vault,
+    natural_key,
+    normalise,
+    note_in_vault,
+    scan,
+    vault_path,
+    vault_root,
+    wikilink_target,
+)
 
 FORMATS = ("text", "json")
-ABSOLUTE = re.compile(r"^(?:[/\\]|[A-Za-z]:[/\\])")  # /x, \x, C:/x, C:\x
 FILE_SUFFIX = re.compile(r"\.\w*[A-Za-z]\w*")  # .png, .mp3; not the ".0" of "Report 2.0"
 
 
@@ -176,14 +185,14 @@ def check_link(link: pf.Link | pf.Image, note: Note, vault: Vault, docs: dict) -
         return Problem(str(note.rel), link_line(note, link.url), severity, message)
 
     name, _, heading = link.url.partition("#")
-    outside = outside_vault(name)
+    outside = outside_vault(name, note)
     if outside:
         return [at("warning", f"{shown} is {outside}; links name notes inside the vault, "
                               "so it resolves to nothing")]
     found, ambiguous = resolve(vault, name, note) if name.strip() else (note, [])
     problems = [at("warning", message) for message in ambiguous]
     if found is None and embed and is_file_name(name):
-        if not has_attachment(vault, name):
+        if vault.resolve_attachment(name, note) is None:
             file_name = PurePosixPath(name.strip()).name
             problems.append(at("error", f"{shown}: no file named '{file_name}' in the vault"))
     elif found is None and embed:
@@ -202,13 +211,14 @@ def link_line(note: Note, target: str) -> int:
     return note.line_of(f"[[{target}]]", f"[[{target}|", f"[[{target}")
 
 
-def outside_vault(name: str) -> str | None:
-    """'an absolute path' or 'a path with ../' when a link target is one; else None."""
-    if ABSOLUTE.match(name.strip()):
+def outside_vault(name: str, note: Note) -> str | None:
+    """'an absolute path' or 'a path that leaves the vault' when a link target from `note`
+    is one; else None."""
+    if vault_path(name, note.rel.parent) is not None:
+        return None
+    if ABSOLUTE.match(name.strip().replace("\\", "/")):
         return "an absolute path"
-    if ".." in PurePosixPath(name.strip()).parts:
-        return "a path with '../'"
-    return None
+    return "a path that leaves the vault"
 
 
 def resolve(vault: Vault, target: str, note: Note) -> tuple[Note | None, list[str]]:
@@ -222,12 +232,6 @@ def is_file_name(name: str) -> bool:
     """Whether an embed names a file other than a note: it has an extension, not .md."""
     suffix = PurePosixPath(name.strip()).suffix
     return suffix.lower() != ".md" and bool(FILE_SUFFIX.fullmatch(suffix))
-
-
-def has_attachment(vault: Vault, name: str) -> bool:
-    """Whether a file of that name (case-insensitive, any folder) is in the vault."""
-    wanted = normalise(PurePosixPath(name.strip()).name)
-    return any(normalise(attachment.name) == wanted for attachment in vault.attachments)
 
 
 def has_heading(note: Note, heading: str, docs: dict) -> bool:

@@ -81,10 +81,28 @@ def is_inside(path: Path, root: Path) -> bool:
     return real(path).is_relative_to(real(root))
 
 
-def escapes(target: str) -> bool:
-    """Whether a link target leaves the vault: an absolute path, a drive, or a '..' part."""
+def vault_path(target: str, folder: PurePosixPath) -> PurePosixPath | None:
+    """Where a link's target is from the vault root, read as Obsidian reads a relative
+    path: joined with `folder` (the linking note's), `.` and `..` parts resolved. None for
+    an absolute path (/x, C:/x) or one that leaves the vault."""
     target = target.strip().replace("\\", "/")
-    return bool(ABSOLUTE.match(target)) or ".." in PurePosixPath(target).parts
+    if ABSOLUTE.match(target):
+        return None
+    parts: list[str] = []
+    for part in (folder / target).parts:
+        if part != "..":
+            parts.append(part)
+        elif parts:
+            parts.pop()
+        else:
+            return None
+    return PurePosixPath(*parts)
+
+
+def is_relative(target: str) -> bool:
+    """Whether a target is written relative to its note: `./x`, `../x`, `a/../b`."""
+    target = target.strip().replace("\\", "/")
+    return target.startswith("./") or ".." in PurePosixPath(target).parts
 
 
 def normalise(text: str) -> str:
@@ -103,6 +121,13 @@ class Vault:
 
     def __post_init__(self) -> None:
         self._by_rel = {str(note.rel): note for note in self.notes}
+        # exact paths, compared as names are; on a case-sensitive disk the first of a clash
+        self._by_path: dict[str, Note] = {}
+        for note in self.notes:
+            self._by_path.setdefault(normalise(str(note.rel.with_suffix(""))), note)
+        self._attachment_at: dict[str, PurePosixPath] = {}
+        for attachment in self.attachments:
+            self._attachment_at.setdefault(normalise(str(attachment)), attachment)
         self.attachment_folder = attachment_folder(self.root)
         self._by_name: dict[str, list[Note]] = {}
         for note in self.notes:
@@ -117,12 +142,17 @@ class Vault:
         return self._by_rel.get(rel)
 
     def resolve(self, target: str, from_note: Note | None = None) -> Note | None:
-        """The note a link target names: file name, path suffix or alias; None if none does."""
-        wanted = normalise(target.strip())
-        if wanted.endswith(".md"):
-            wanted = wanted[:-3]
-        if not wanted or self._refused(target, from_note):
+        """The note a link target names: its path from the linking note's folder or from
+        the vault root, else (unless written as `./` or `../`) file name, path suffix or
+        alias; None if none does."""
+        wanted = normalise(target.strip().replace("\\", "/")).removesuffix(".md")
+        path = self._path(target, wanted, from_note)
+        if not wanted or path is None:
             return None
+        exact = self._by_path.get(normalise(str(path))) or (None if is_relative(wanted)
+                                                  else self._by_path.get(wanted))
+        if exact is not None or is_relative(wanted):
+            return exact
         if "/" in wanted:
             candidates = [n for n in self.notes
                           if ("/" + normalise(str(n.rel.with_suffix("")))).endswith("/" + wanted)]
@@ -134,10 +164,17 @@ class Vault:
 
     def resolve_attachment(self, target: str, from_note: Note | None = None
                            ) -> PurePosixPath | None:
-        """The attachment a link names: the attachment folder first, then anywhere."""
-        wanted = normalise(target.strip())
-        if not wanted or self._refused(target, from_note):
+        """The attachment a link names: at its path from the linking note's folder or from
+        the vault root; else (unless written as `./` or `../`) by path suffix or name, the
+        attachment folder first."""
+        wanted = normalise(target.strip().replace("\\", "/"))
+        path = self._path(target, wanted, from_note)
+        if not wanted or path is None:
             return None
+        exact = self._attachment_at.get(normalise(str(path))) or (None if is_relative(wanted)
+                                                        else self._attachment_at.get(wanted))
+        if exact is not None or is_relative(wanted):
+            return exact
         if "/" in wanted:
             found = [a for a in self.attachments
                      if ("/" + normalise(str(a))).endswith("/" + wanted)]
@@ -158,14 +195,19 @@ class Vault:
             raise ValueError(f"{rel}: not a file of the vault")
         return path.read_bytes()
 
-    def _refused(self, target: str, from_note: Note | None) -> bool:
-        """True, with a warning naming file and line, when `target` points out of the vault."""
-        if not escapes(target):
-            return False
-        self.warnings.warn(f"{target}: outside the vault; refused",
-                           from_note.rel if from_note else None,
-                           from_note.line_of(target) if from_note else None)
-        return True
+    def refuses(self, target: str, from_note: Note | None = None) -> bool:
+        """Whether the target points out of the vault from that note (resolving it warned)."""
+        return vault_path(target, from_note.rel.parent if from_note else PurePosixPath()) is None
+
+    def _path(self, target: str, wanted: str, from_note: Note | None) -> PurePosixPath | None:
+        """`wanted` (the target normalised) as a vault path from the linking note's folder;
+        None, with a warning naming file and line, when it points out of the vault."""
+        path = vault_path(wanted, from_note.rel.parent if from_note else PurePosixPath())
+        if path is None:
+            self.warnings.warn(f"{target}: outside the vault; refused",
+                               from_note.rel if from_note else None,
+                               from_note.line_of(target) if from_note else None)
+        return path
 
     def _choose(self, target: str, candidates: list[Note], from_note: Note | None) -> Note:
         """Same folder first, then the shortest path, then alphabetical; warn when ambiguous."""

@@ -18,7 +18,7 @@ from urllib.parse import quote, unquote
 import panflute as pf
 
 from exporter import images
-from exporter.vault import IMAGE_SUFFIXES, escapes, normalise
+from exporter.vault import IMAGE_SUFFIXES, normalise
 from filters import comments
 from filters.blocks import find_block
 from filters.wikilinks import words
@@ -100,7 +100,7 @@ def embed_note(link, doc, chain, depth):
     source = link.attributes.get("note")
     from_note = vault.note_at(source) if source else None
     note = vault.resolve(name, from_note) if name else from_note
-    if note is None and escapes(name):  # the vault has warned, naming file and line
+    if note is None and vault.refuses(name, from_note):  # the vault has warned (file, line)
         return notice(f"(embed of {target} omitted: outside the vault)")
     if note is None:
         warn(doc, f"![[{target}]]: no such note", source)
@@ -217,9 +217,9 @@ def image(elem, doc):
         if is_note_embed(elem):
             return None if isinstance(elem.parent, (pf.Para, pf.Plain)) else as_link(elem)
         return pf.Span(pf.Emph(pf.Str(f"(attachment: {target})")), classes=["embed-file"])
-    found = find_image(target, elem, doc)
+    found, refused = find_image(target, elem, doc)
     if found is None:
-        if not escapes(target):  # the vault has warned about a path out of it
+        if not refused:  # the vault has warned about a path out of it
             warn(doc, f"image not found: {target}", elem.attributes.get("note"))
         return placeholder(f"missing image: {target}")
     if getattr(doc, "inline_images", False):
@@ -310,17 +310,14 @@ def as_link(embed):
 
 
 def find_image(target, elem, doc):
-    """Vault-relative path of the image: beside the note for a relative path, else by name."""
+    """Vault-relative path of the image (see Vault.resolve_attachment), and whether the
+    target points out of the vault."""
     vault = getattr(doc, "vault", None)
     if vault is None:
-        return None
+        return None, False
     source = elem.attributes.get("note")
     from_note = vault.note_at(source) if source else None
-    if from_note is not None and "wikilink" not in elem.classes:
-        beside = PurePosixPath(from_note.rel.parent, target)
-        if beside in vault.attachments:
-            return beside
-    return vault.resolve_attachment(target, from_note)
+    return vault.resolve_attachment(target, from_note), vault.refuses(target, from_note)
 
 
 def placeholder(text):

@@ -85,8 +85,9 @@ def test_missing_embedded_notes_and_files_are_errors(tmp_path):
         "b.md": "",
         "assets/pic.png": b"\x89PNG",
     })
-    # sorted by file, then line, then message
+    # sorted by file, then line, then message; a path names its folder, as in the export
     assert lines(tmp_path) == [
+        "a.md:1: error: ![[img/pic.png]]: no file named 'pic.png' in the vault",
         "a.md:3: error: ![[missing.png]]: no file named 'missing.png' in the vault",
         "a.md:5: error: ![[No such note]] embeds a note that does not exist",
         "a.md:6: error: ![[Report 2.0]] embeds a note that does not exist",
@@ -125,16 +126,17 @@ def test_unreadable_front_matter_and_non_utf8_files_are_errors(tmp_path):
     ]
 
 
-def test_relative_and_absolute_paths_are_warnings(tmp_path):
-    make_vault(tmp_path, {"sub/a.md": "[[../Up]]\n[[/Root/Note]]\n![[../pic.png]]\n",
-                          "Up.md": "", "pic.png": b""})
+def test_relative_paths_resolve_from_the_note_and_paths_out_of_the_vault_are_warnings(tmp_path):
+    make_vault(tmp_path, {
+        "sub/a.md": "[[../Up]] ![[./b]] ![[../pic.png]] ![[../sub/../Up#Top]]\n"
+                    "[[../../Up]]\n[[/Root/Note]]\n![[../nowhere.png]]\n",
+        "sub/b.md": "", "Up.md": "# Top\n", "pic.png": b""})
     assert lines(tmp_path) == [
-        "sub/a.md:1: warning: [[../Up]] is a path with '../'; links name notes inside the vault, "
-        "so it resolves to nothing",
-        "sub/a.md:2: warning: [[/Root/Note]] is an absolute path; links name notes inside the "
+        "sub/a.md:2: warning: [[../../Up]] is a path that leaves the vault; links name notes "
+        "inside the vault, so it resolves to nothing",
+        "sub/a.md:3: warning: [[/Root/Note]] is an absolute path; links name notes inside the "
         "vault, so it resolves to nothing",
-        "sub/a.md:3: warning: ![[../pic.png]] is a path with '../'; links name notes inside the "
-        "vault, so it resolves to nothing",
+        "sub/a.md:4: error: ![[../nowhere.png]]: no file named 'nowhere.png' in the vault",
     ]
 
 

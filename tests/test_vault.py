@@ -111,3 +111,46 @@ def test_a_notes_vault_is_the_nearest_folder_holding_dot_obsidian(tmp_path):
     assert vault_root(tmp_path / "v" / "top.md") == tmp_path / "v"
     assert vault_root(tmp_path / "loose" / "n.md") == tmp_path / "loose"  # none: its folder
     assert vault_root(tmp_path / "v" / "a") == tmp_path / "v" / "a"  # a folder is the vault
+
+
+READING = FIXTURES / "reading"
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("../Concepts/Fortuna.md", "Concepts/Fortuna.md"),
+    ("../concepts/fortuna", "Concepts/Fortuna.md"),
+    ("./Discussion questions.md", "Reading Notes/Discussion questions.md"),
+    ("Discussion questions.md", "Reading Notes/Discussion questions.md"),
+    ("../Reading Notes/../Concepts/Virtù.md", "Concepts/Virtù.md"),
+    ("Concepts/Fortuna", "Concepts/Fortuna.md"),  # from the vault root
+    ("../Fortuna.md", None),  # written as relative: that path or nothing
+    ("../../Fortuna.md", None),  # out of the vault
+])
+def test_a_relative_target_is_read_from_the_linking_notes_folder(target, expected):
+    vault = load(READING)
+    found = vault.resolve(target, vault.note_at("Reading Notes/The Prince.md"))
+    assert (str(found.rel) if found else None) == expected
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("../attachments/map.png", "attachments/map.png"),
+    ("./../attachments/MAP.png", "attachments/map.png"),
+    ("attachments/map.png", "attachments/map.png"),
+    ("map.png", "attachments/map.png"),
+    ("./map.png", None),
+])
+def test_a_relative_attachment_is_read_from_the_linking_notes_folder(target, expected):
+    vault = load(READING)
+    found = vault.resolve_attachment(target, vault.note_at("Reading Notes/The Prince.md"))
+    assert (str(found) if found else None) == expected
+
+
+def test_only_a_path_out_of_the_vault_is_refused_with_a_warning():
+    warnings = Warnings()
+    vault = load(READING, warnings)
+    prince = vault.note_at("Reading Notes/The Prince.md")
+    assert vault.resolve("../Concepts/Fortuna", prince) is not None
+    assert vault.resolve("../../Fortuna", prince) is None
+    assert vault.resolve_attachment("/etc/map.png", prince) is None
+    assert [m.split(": ", 1)[1] for m in warnings.messages] == [
+        "../../Fortuna: outside the vault; refused", "/etc/map.png: outside the vault; refused"]

@@ -76,3 +76,15 @@ def test_a_note_exported_alone_embeds_from_its_whole_vault(tmp_path):
         assert embedded in text
     assert "Not in the embed" not in text and "Unrelated" not in text  # one note, one book
     assert "size: letter" in text  # the vault root's exporter.toml
+
+
+def test_links_and_images_written_as_relative_or_encoded_paths_resolve(tmp_path):
+    result = export(READING, "html", output=tmp_path / "r.html")
+    text = result.output.read_text()
+    assert result.warnings == []
+    for target, shown in [("Concepts/Fortuna", "the fortune note"), ("Concepts/Virtù", "virtù"),
+                          ("People/Borgia", "the duke"),
+                          ("Reading Notes/Discussion questions", "the questions"),
+                          ("Reading Notes/Discussion questions", "the same, again")]:
+        assert re.search(rf'class="xref" data-target="{target}">{shown}</a>', text), shown
+    assert 'aria-label="the map again" src="data:image/png' in text
