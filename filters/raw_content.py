@@ -39,6 +39,9 @@ TEX_DANGER = re.compile(
     r"documentclass|loadclass|verbatiminput|lstinput|bibliography|addbibresource|"
     r"shellescape|endinput|everyeof|makeat|explsyntax)|\^\^|filecontents", re.I)
 CONTROL_WORD_END = re.compile(r"\\[A-Za-z@]+$")
+LONE_CONTROL_WORD = re.compile(r"\\([A-Za-z]+)(\s*)")
+CONDITIONALS = re.compile(r"if|unless|fi$|else$|or$")  # \ifdefined cannot hold them
+GUARD = "\\ifdefined"
 HTML_FORMATS = ("html", "epub")
 TEX_FORMATS = ("tex", "latex")
 
@@ -61,7 +64,10 @@ def action(elem, doc):
             return vet_html(elem, doc)
         if doc.format == "latex" and elem.format in TEX_FORMATS:
             vetted = vet_tex(elem, elem.text, doc)
-            return vetted if vetted is not None else end_control_word(elem)
+            if vetted is not None:
+                return vetted
+            as_written_if_undefined(elem)
+            return end_control_word(elem)
     elif isinstance(elem, pf.Math) and doc.format == "latex":
         return vet_tex(elem, elem.text, doc)
     if html and getattr(elem, "attributes", None):
@@ -156,6 +162,22 @@ def vet_tex(elem, text, doc):
     warn(doc, elem, written, f"raw LaTeX dropped (it may read files or run commands; "
                           f"--allow-raw-latex keeps it): {shown}")
     return pf.Code(text) if isinstance(elem, pf.Math) else []
+
+
+def as_written_if_undefined(elem):
+    """A raw inline that is one control word written right after text, as in a Windows
+    path (pandoc reads `C:\\Users\\Name` as raw LaTeX `\\Users`, `\\Name`, which Obsidian
+    shows as text), prints as written when TeX does not know it. One after a space is left
+    alone: it may be a command whose arguments follow (`\\newread\\file`)."""
+    word = LONE_CONTROL_WORD.fullmatch(elem.text) if isinstance(elem, pf.RawInline) else None
+    if not word or CONDITIONALS.match(word[1]):
+        return
+    before = elem.prev
+    if isinstance(before, pf.Str) or (isinstance(before, pf.RawInline)
+                                      and before.text.startswith(GUARD)):
+        name, space = word[1], "\\space" if word[2] else ""
+        elem.text = (f"{GUARD}\\{name}\\expandafter\\{name}"
+                     f"\\else\\textbackslash{{}}{name}{space}\\fi")
 
 
 def end_control_word(elem):

@@ -39,3 +39,8 @@ def test_an_svg_that_does_not_convert_is_left_out_with_a_warning(exported):
     assert len(warned) == 1
     assert warned[0].startswith(
         "Images.md: image left out: broken.svg is an SVG not convertible to PDF (")
+
+
+def test_backslash_words_tex_does_not_know_print_as_written(exported):
+    assert "C:\\Users\\Username\\Vaults, or in C:\\Program Files\\Obsidian." in exported["text"]
+    assert "\\fi. \\newpage After a page break." in exported["tex"]  # raw LaTeX kept
