@@ -9,12 +9,14 @@ so re-filters that note alone, unless the edit changes what others link to.
 """
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import asdict, dataclass, field
 
 import panflute as pf
 
 import filters
+from filters import formulas
 
 from . import citations, workers
 from .assemble import Outline, prepare
@@ -46,6 +48,7 @@ class Context:
     outlines: dict[str, Outline]  # note rel -> its outline
     books: Books
     index_terms: list[list[str]]
+    cache: Cache = field(default_factory=lambda: Cache(None))  # for the filters' own entries
     anchors: dict[str, str] = field(init=False)  # note rel -> id where it starts
     headings: dict[tuple[str, str], str] = field(init=False)  # (rel, heading text) -> id
     blocks: dict[tuple[str, str], str] = field(init=False)  # (rel, ^block-id) -> id
@@ -157,7 +160,7 @@ def filtered_doc(note: Note, context: Context, warnings: Warnings) -> Filtered:
     doc.citekeys, doc.book_lengths = context.books.citekeys, context.books.lengths
     doc.note_starts = {anchor: rel for rel, anchor in context.anchors.items()}
     doc.first_note, doc.id_prefix = rel, context.prefixes[rel] + "--"
-    doc.index_terms = context.index_terms
+    doc.index_terms, doc.cache = context.index_terms, context.cache
     doc = filters.run_chain(doc)
     # In the PDF a citation is text: a span of its own is one more box a line for WeasyPrint
     # to lay out (the body 0.9 of the time without them), and nothing there reads it.
@@ -180,23 +183,30 @@ def contents(doc: pf.Doc) -> list[dict]:
 
     def visit(elem, _):
         if elem.level <= 2 and "unlisted" not in elem.classes:
-            entries.append(dict(level=elem.level, id=elem.identifier, text=plain_text(elem)))
+            entry = dict(level=elem.level, id=elem.identifier, text=plain_text(elem))
+            markup = plain_text(elem, markup=True)
+            if formulas.PICTURE in markup:  # the contents show the formula, as the heading does
+                entry["html"] = markup
+            entries.append(entry)
     filters.walk(doc, visit, doc, {pf.Header})
     return entries
 
 
-def plain_text(elem) -> str:
-    """A heading as the contents show it: curly quotes kept, footnotes left out."""
+def plain_text(elem, markup: bool = False) -> str:
+    """A heading as the contents show it: curly quotes kept, footnotes left out; formulas'
+    pictures left out, or with `markup`, HTML with them in."""
     if isinstance(elem, pf.Quoted):
         left, right = ("‘", "’") if elem.quote_type == "SingleQuote" else ("“", "”")
-        return left + "".join(plain_text(e) for e in elem.content) + right
+        return left + "".join(plain_text(e, markup) for e in elem.content) + right
     if isinstance(elem, (pf.Str, pf.Code, pf.Math)):
-        return elem.text
+        return html.escape(elem.text, quote=False) if markup else elem.text
     if isinstance(elem, (pf.Space, pf.SoftBreak, pf.LineBreak)):
         return " "
     if isinstance(elem, pf.Note):
         return ""
-    return "".join(plain_text(e) for e in getattr(elem, "content", []))
+    if formulas.is_picture(elem):
+        return elem.text if markup else ""
+    return "".join(plain_text(e, markup) for e in getattr(elem, "content", []))
 
 
 def dependencies(filtered: Filtered, vault: Vault) -> dict:

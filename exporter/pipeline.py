@@ -112,13 +112,14 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
         flags=dict(allow_remote=options.allow_remote, allow_raw_latex=options.allow_raw_latex,
                    inline_images=options.fmt in ("epub", "html"),  # pandoc is sandboxed
                    paged=options.fmt == "pdf",  # footnotes at the page foot
+                   math_pictures=options.fmt in ("pdf", "html"),  # the EPUB has MathML
                    short_citations=options.short_citations,
                    citations_once=options.format_citations
                    and citations.formats_once(options.csl)),
         own_chapter=own_chapter, vault=vault, parsed=parsed,
         prefixes=dict(zip(rels, prefixes, strict=True)),
         outlines=dict(zip(rels, outlines, strict=True)), books=found,
-        index_terms=index_terms.front_matter_terms(vault, rels))
+        index_terms=index_terms.front_matter_terms(vault, rels), cache=cache)
     filtered = per_note.filter_all(selected, context, cache, pool)
 
     for part in filtered:

@@ -4,6 +4,7 @@ comments first: nothing inside %%...%% may be embedded, linked or tagged.
 embeds next: what they bring in then passes through every later filter.
 raw_content after embeds, so embedded copies are vetted too, and before the filters that
   write raw LaTeX of their own (callouts, wikilinks, tags), which it must not touch.
+formulas after raw_content: the pictures it draws are raw HTML of its own.
 blocks after embeds: it drops the ^ids that embedded copies carry.
 callouts before wikilinks: a callout's first line is matched as written.
 page_citations after callouts: it skips callout titles, and reads the embeds' sources.
@@ -21,6 +22,7 @@ from . import (
     comments,
     embeds,
     footnotes,
+    formulas,
     index_terms,
     page_citations,
     raw_content,
@@ -28,8 +30,8 @@ from . import (
     wikilinks,
 )
 
-CHAIN = [comments, embeds, raw_content, blocks, callouts, page_citations, wikilinks, index_terms,
-         tags, footnotes]
+CHAIN = [comments, embeds, raw_content, formulas, blocks, callouts, page_citations, wikilinks,
+         index_terms, tags, footnotes]
 
 
 def run_chain(doc):
