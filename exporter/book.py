@@ -21,6 +21,8 @@ def select_notes(vault: Vault, config: VaultConfig, single: PurePosixPath | None
         chosen = []
         for entry in config.notes:
             note = vault.resolve(entry)
+            if note is None and vault.left_out_note(entry):
+                continue  # its error is reported already
             if note is None:
                 raise ExportError(f"'notes' lists {entry!r}, which is no note of the vault",
                                   vault.root / CONFIG_NAME)

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from .config import Options, themes
 from .errors import ExportError, UsageError
+from .log import left_out_summary
 from .progress import Progress, for_console
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -156,12 +157,21 @@ def run(fmt: str, path: Path, given: dict, action=None) -> None:
         fail("interrupted: nothing written", 130)
     finally:
         progress.close()
-    if result is None or quiet:
-        return
-    for message in result.warnings:
-        stderr.print(f"warning: {message}", markup=False)
-    for written in [result.output, *result.extra]:
-        stderr.print(f"wrote {written}", markup=False)
+    if result is not None:
+        for line in report(result, quiet):
+            stderr.print(line, markup=False)
+
+
+def report(result, quiet: bool = False) -> list[str]:
+    """What an export says when it is done: the notes it left out (errors, even when
+    quiet), its warnings, what it wrote, and a closing line naming the notes left out."""
+    errors = [f"error: {error}" for error in result.left_out]
+    summary = [left_out_summary(result.left_out)] if result.left_out else []
+    if quiet:
+        return [*errors, *summary]
+    warnings = [f"warning: {message}" for message in result.warnings]
+    written = [f"wrote {path}" for path in [result.output, *result.extra]]
+    return [*errors, *warnings, *written, *summary]
 
 
 def fail(error, status: int):

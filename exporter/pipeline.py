@@ -16,7 +16,7 @@ from .cache import Cache
 from .config import EXTENSIONS, Options, VaultConfig, load_vault_config
 from .errors import ExportError, interrupts_held, time_limit
 from .index import Entry
-from .log import Warnings
+from .log import Warnings, reason
 from .model import Book, Note
 from .progress import Progress
 from .render import atomic_output, epub, html, latex
@@ -34,6 +34,7 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     extra: list[Path] = field(default_factory=list)  # e.g. the compiled PDF beside a .tex
     inputs: list[Path] = field(default_factory=list)  # its notes, the notes they embed, images
+    left_out: list[ExportError] = field(default_factory=list)  # notes it went on without
 
 
 @dataclass
@@ -78,7 +79,7 @@ def export(options: Options, progress: Progress | None = None) -> Result:
             *map(str, guide.images)]
     result = Result(output=output, inputs=[guide.book.root / rel for rel in unique(read)])
     write(guide, options, output, result, pool)
-    result.warnings = guide.warnings.messages
+    result.warnings, result.left_out = guide.warnings.messages, guide.warnings.left_out
     return result
 
 
@@ -90,16 +91,13 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
     vault, config = read_vault(options, warnings)
     single = note_in_vault(options.source, vault.root) if options.source.is_file() else None
     selected = select_notes(vault, config, single)
-    if not selected:
-        raise ExportError("no notes to export", vault.root)
-    if options.fmt in ("pdf", "html"):  # laid out with the installed fonts
-        glyphs.warn_unprintable(selected, warnings)
-
     cache = Cache(options.cache_folder)
     parsed = reader.ParsedNotes(cache, options.processes)
     pool.progress.stage("Parsing notes")
     parsed.parse(selected)
-    parsed.raise_errors(selected)
+    vault, selected = leave_out_unparsed(vault, selected, parsed, options, warnings)
+    if options.fmt in ("pdf", "html"):  # laid out with the installed fonts
+        glyphs.warn_unprintable(selected, warnings)
     own_chapter = len(selected) > 1
     prefixes = anchors_for(selected)
     outlines = per_note.outline_all(selected, prefixes, parsed, own_chapter, cache, pool)
@@ -168,31 +166,63 @@ def unique(items) -> list:
 
 def read_vault(options: Options, warnings: Warnings) -> tuple[Vault, VaultConfig]:
     """The vault index and its config: of the folder given, or of the vault one note is in
-    (see vault_root), whose other notes the note may embed."""
+    (see vault_root), whose other notes the note may embed.
+
+    A note of the folder that cannot be read is left out (its error kept in `warnings`);
+    the one note asked for fails the export.
+    """
     root = vault_root(options.source)
     if options.source.is_dir():
         paths, attachments = scan(root, output_dirs_inside(root, options), warnings)
-        notes = [reader.read_note(path, root, warnings) for path in paths]
+        notes = []
+        for path in paths:
+            try:
+                notes.append(reader.read_note(path, root, warnings))
+            except ExportError as error:
+                warnings.leave_out(error)
+        left_out = {str(error.path): reason(error) for error in warnings.left_out}
     else:
-        notes, attachments = read_around(options.source, root, options, warnings)
-    return Vault(root, notes, attachments, warnings), load_vault_config(root)
+        notes, attachments, left_out = read_around(options.source, root, options, warnings)
+    return Vault(root, notes, attachments, warnings, left_out), load_vault_config(root)
+
+
+def leave_out_unparsed(vault: Vault, selected: list[Note], parsed: reader.ParsedNotes,
+                       options: Options, warnings: Warnings) -> tuple[Vault, list[Note]]:
+    """The vault and the notes to export without those pandoc could not parse (too deep,
+    too slow), each error kept in `warnings`; the one note asked for fails the export, and
+    so does a guide left with no note."""
+    unparsed = parsed.errors(selected)
+    if unparsed and options.source.is_file():
+        raise next(iter(unparsed.values()))
+    for error in unparsed.values():
+        warnings.leave_out(error)
+    selected = [note for note in selected if str(note.rel) not in unparsed]
+    if not selected and warnings.left_out:
+        raise ExportError("no notes to export; every note was left out:\n"
+                          + "\n".join(map(str, warnings.left_out)), vault.root)
+    if not selected:
+        raise ExportError("no notes to export", vault.root)
+    if unparsed:
+        vault = vault.without({rel: reason(error) for rel, error in unparsed.items()})
+    return vault, selected
 
 
 def read_around(source: Path, root: Path, options: Options, warnings: Warnings
-                ) -> tuple[list[Note], list[PurePosixPath]]:
-    """The note `source` (even where a scan skips, as in .trash) and the vault's other notes
-    and files. Only the note's own problems are told: another note that cannot be read is
-    left out (an embed of it warns)."""
+                ) -> tuple[list[Note], list[PurePosixPath], dict[str, str]]:
+    """The note `source` (even where a scan skips, as in .trash), the vault's other notes
+    and files, and why each note left out was. Only the note's own problems are told:
+    another note that cannot be read is left out quietly (an embed of it warns)."""
     single = root / note_in_vault(source, root)
     paths, attachments = scan(root, output_dirs_inside(root, options))
-    notes = []
+    notes, left_out = [], {}
     for path in paths if single in paths else [*paths, single]:
         try:
             notes.append(reader.read_note(path, root, warnings if path == single else Warnings()))
-        except (ExportError, OSError):
+        except ExportError as error:
             if path == single:
                 raise
-    return notes, attachments
+            left_out[str(error.path)] = reason(error)
+    return notes, attachments, left_out
 
 
 def make_book(options: Options, config: VaultConfig, notes: list[Note],

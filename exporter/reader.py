@@ -28,11 +28,15 @@ def read_note(path: Path, root: Path, warnings: Warnings) -> Note:
     rel = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
     if not is_inside(path, root):
         raise ExportError("a symlink to outside the vault; refused", rel)
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ExportError(f"cannot read: {error.strerror}", rel) from error
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ExportError(f"not UTF-8 (byte {error.start})", rel) from error
+        line = raw[:error.start].count(b"\n") + 1
+        raise ExportError(f"not UTF-8 (byte {error.start})", rel, line) from error
     text = text.replace("\r\n", "\n")
     meta, body, body_line = {}, text, 1
     split = split_front_matter(text)
@@ -69,10 +73,9 @@ def front_matter(text: str, rel: Path, warnings: Warnings) -> dict:
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
-        if node is not None and too_big(node):
-            raise ExportError(f"front matter nested deeper than {MAX_YAML_DEPTH} levels or "
-                              f"expanding to more than {MAX_YAML_VALUES} values (YAML "
-                              "aliases); refused", rel)
+        why = too_big(node) if node is not None else None
+        if why:
+            raise ExportError(f"front matter {why}; refused", rel)
         meta = loader.construct_document(node) if node is not None else {}
     except RecursionError as error:
         raise ExportError(f"front matter nested deeper than {MAX_YAML_DEPTH} levels; refused",
@@ -93,19 +96,22 @@ def front_matter(text: str, rel: Path, warnings: Warnings) -> dict:
     return meta
 
 
-def too_big(node: yaml.Node) -> bool:
-    """Whether the YAML nests too deeply or, its aliases expanded, holds too many values."""
+def too_big(node: yaml.Node) -> str | None:
+    """Why the YAML is refused, if it nests too deeply or, its aliases expanded, holds too
+    many values."""
     count, stack = 0, [(node, 1)]
     while stack:
         item, depth = stack.pop()
         count += 1
-        if count > MAX_YAML_VALUES or depth > MAX_YAML_DEPTH:
-            return True
+        if count > MAX_YAML_VALUES:
+            return f"expanding to more than {MAX_YAML_VALUES} values (YAML aliases)"
+        if depth > MAX_YAML_DEPTH:
+            return f"nested deeper than {MAX_YAML_DEPTH} levels"
         if isinstance(item, yaml.MappingNode):
             stack.extend((child, depth + 1) for pair in item.value for child in pair)
         elif isinstance(item, yaml.SequenceNode):
             stack.extend((child, depth + 1) for child in item.value)
-    return False
+    return None
 
 
 def stringify_meta(meta: dict) -> dict:
@@ -165,15 +171,10 @@ class ParsedNotes:
             raise ast
         return ast
 
-    def raise_errors(self, notes: list[Note]) -> None:
-        """Raise the error of the note pandoc could not parse; of all such, if several."""
-        errors = [ast for ast in (self._ast.get(self.key(n)) for n in notes)
-                  if isinstance(ast, ExportError)]
-        if len(errors) == 1:
-            raise errors[0]
-        if errors:
-            raise ExportError(f"{len(errors)} notes cannot be parsed:\n"
-                              + "\n".join(map(str, errors)))
+    def errors(self, notes: list[Note]) -> dict[str, ExportError]:
+        """Why pandoc could not parse each note of `notes` it could not, by the note's rel."""
+        found = {str(n.rel): self._ast.get(self.key(n)) for n in notes}
+        return {rel: ast for rel, ast in found.items() if isinstance(ast, ExportError)}
 
     def doc(self, note: Note) -> pf.Doc:
         return pandoc.load(self.json(note), str(note.rel))

@@ -118,6 +118,7 @@ class Vault:
     notes: list[Note]
     attachments: list[PurePosixPath] = field(default_factory=list)
     warnings: Warnings = field(default_factory=Warnings)
+    left_out: dict[str, str] = field(default_factory=dict)  # rel -> why: unreadable notes
 
     def __post_init__(self) -> None:
         self._by_rel = {str(note.rel): note for note in self.notes}
@@ -161,6 +162,20 @@ class Vault:
         if not candidates:
             return None
         return self._choose(target, candidates, from_note)
+
+    def left_out_note(self, target: str) -> str | None:
+        """The left-out note a link target names (by file name or path suffix), if any."""
+        wanted = normalise(target.strip()).removesuffix(".md")
+        if not wanted:
+            return None
+        return next((rel for rel in self.left_out
+                     if ("/" + normalise(rel).removesuffix(".md")).endswith("/" + wanted)), None)
+
+    def without(self, left_out: dict[str, str]) -> Vault:
+        """This vault with the notes at these rels left out, for the reasons given."""
+        notes = [note for note in self.notes if str(note.rel) not in left_out]
+        return Vault(self.root, notes, self.attachments, self.warnings,
+                     {**self.left_out, **left_out})
 
     def resolve_attachment(self, target: str, from_note: Note | None = None
                            ) -> PurePosixPath | None:

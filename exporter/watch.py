@@ -11,6 +11,7 @@ import watchfiles
 
 from .config import CONFIG_NAME, Options
 from .errors import ExportError
+from .log import left_out_summary
 from .pipeline import Result, export, output_dirs_inside
 from .vault import IMAGE_SUFFIXES, SKIPPED_DIRS, vault_root
 
@@ -37,9 +38,13 @@ def rebuild(options: Options, report: Callable[[str], None]) -> Result | None:
     except ExportError as error:
         report(f"error: {error}")
         return None
+    for error in result.left_out:
+        report(f"error: {error}")
     for message in result.warnings:
         report(f"warning: {message}")
     report(f"wrote {result.output} in {time.monotonic() - started:.1f} s")
+    if result.left_out:
+        report(left_out_summary(result.left_out))
     return result
 
 

@@ -18,6 +18,8 @@ from urllib.parse import quote, unquote
 import panflute as pf
 
 from exporter import images
+from exporter.errors import ExportError
+from exporter.log import reason
 from exporter.vault import IMAGE_SUFFIXES, normalise
 from filters import comments
 from filters.blocks import find_block
@@ -102,6 +104,10 @@ def embed_note(link, doc, chain, depth):
     note = vault.resolve(name, from_note) if name else from_note
     if note is None and vault.refuses(name, from_note):  # the vault has warned (file, line)
         return notice(f"(embed of {target} omitted: outside the vault)")
+    left_out = vault.left_out_note(name) if note is None and name else None
+    if left_out:
+        warn(doc, f"![[{target}]]: {left_out} is left out ({vault.left_out[left_out]})", source)
+        return notice(f"(embed of {target} omitted: left out)")
     if note is None:
         warn(doc, f"![[{target}]]: no such note", source)
         return notice(f"(embed of {target} omitted: no such note)")
@@ -116,9 +122,14 @@ def embed_note(link, doc, chain, depth):
     if doc.embeds_left <= 0:
         warn(doc, f"![[{target}]]: more than {MAX_EMBEDS} embeds in one note", source)
         return notice(f"(embed of {target} omitted: more than {MAX_EMBEDS} embeds)")
+    try:
+        embedded = doc.notes.doc(note)
+    except ExportError as error:  # a note that is no part of the guide, parsed only now
+        warn(doc, f"![[{target}]]: {note.rel} cannot be embedded ({reason(error)})", source)
+        return notice(f"(embed of {target} omitted: it cannot be read)")
     doc.embeds_left -= 1
     doc.embedded.append(str(note.rel))
-    blocks = select(comments.without_comments(doc.notes.doc(note)), fragment)
+    blocks = select(comments.without_comments(embedded), fragment)
     if blocks is None:
         warn(doc, f"![[{target}]]: {note.name} has no {fragment!r}", source)
         return notice(f"(embed of {target} omitted: not found)")

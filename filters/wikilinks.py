@@ -40,6 +40,7 @@ def action(elem, doc):
     # with a fragment the link's text names a part of the note, no synonym for the index
     part = {"part": fragment} if fragment else {}
     if note is None:
+        warn_left_out(doc, note_part, elem.attributes.get("note"))
         name = note_part[:-3] if note_part.lower().endswith(".md") else note_part
         doc.concepts.append(name or fragment)
         return concept(display, {"data-target": name or fragment, **part}, doc)
@@ -80,6 +81,18 @@ def find_note(doc, note_part, source):
     from_note = vault.note_at(source) if source else None
     note = vault.resolve(note_part, from_note) if note_part else from_note
     return note if note is not None and str(note.rel) in doc.anchors else None
+
+
+def warn_left_out(doc, note_part, source):
+    """A link to a note left out of the export (it cannot be read) prints as a concept;
+    say why."""
+    vault, warnings = getattr(doc, "vault", None), getattr(doc, "warnings", None)
+    left_out = vault.left_out_note(note_part) if vault is not None and note_part else None
+    if left_out and warnings is not None:
+        from_note = vault.note_at(source) if source else None
+        warnings.warn(f"[[{note_part}]]: {left_out} is left out ({vault.left_out[left_out]}); "
+                      "printed as a concept", source,
+                      from_note.line_of(f"[[{note_part}") if from_note else None)
 
 
 def anchor_in(doc, note, fragment):

@@ -52,9 +52,9 @@ def test_failed_export_keeps_the_previous_output_and_leaves_no_partial_file(tmp_
     assert exporter("epub", vault, "-o", out).returncode == 0
     before = out.read_bytes()
     (vault / "Broken.md").write_bytes(b"caf\xe9 au lait")
-    done = exporter("epub", vault, "-o", out)
+    done = exporter("epub", vault / "Broken.md", "-o", out)  # one note: its error fails
     assert done.returncode == 1
-    assert "Broken.md: not UTF-8 (byte 3)" in done.stderr
+    assert "Broken.md:1: not UTF-8 (byte 3)" in done.stderr
     assert out.read_bytes() == before
     assert list(out.parent.iterdir()) == [out]
 

@@ -47,7 +47,7 @@ def test_bom_and_crlf_are_accepted(tmp_path):
 
 
 def test_a_file_that_is_not_utf8_names_the_file_and_byte(tmp_path):
-    with pytest.raises(ExportError, match=r"note.md: not UTF-8 \(byte 6\)"):
+    with pytest.raises(ExportError, match=r"note.md:1: not UTF-8 \(byte 6\)"):
         read(tmp_path, b"hello \xff world")
 
 

@@ -35,16 +35,18 @@ def test_a_saved_note_is_exported_again(tmp_path):
         note.write_text(note.read_text() + "\nA sentence saved later.\n")
         wait_for(lambda: sum(line.startswith("wrote") for line in lines) == 2)
         assert "A sentence saved later." in out.read_text()
-        (vault / "Broken.md").write_bytes(b"caf\xe9")
-        wait_for(lambda: any(line.startswith("error") for line in lines))
-        assert "Broken.md: not UTF-8" in lines[-1]
+        (vault / "Broken.md").write_bytes(b"caf\xe9")  # left out, the rest exported
+        wait_for(lambda: any(line.startswith("1 note left out") for line in lines))
+        assert "error: Broken.md:1: not UTF-8 (byte 3)" in lines
+        assert lines[-1] == "1 note left out: Broken.md (not UTF-8)"
         time.sleep(1)
-        assert sum(line.startswith("wrote") for line in lines) == 2
+        assert sum(line.startswith("wrote") for line in lines) == 3
     finally:
         stop.set()
         watcher.join(30)
     assert not watcher.is_alive()
-    assert all(re.match(r"^(wrote .* in \d+\.\d s|error: .*)$", line) for line in lines), lines
+    assert all(re.match(r"^(wrote .* in \d+\.\d s|error: .*|1 note left out: .*)$", line)
+               for line in lines), lines
 
 
 def test_one_note_is_exported_again_when_it_or_what_it_embeds_is_saved(tmp_path):

@@ -124,7 +124,7 @@ def export_handout(options: Options, chapters: list[str] | None = None,
         else:
             pdf.write_pdf(document, book.root, partial, warnings)
         warnings.check_strict()
-    return Result(output=output, warnings=warnings.messages)
+    return Result(output=output, warnings=warnings.messages, left_out=warnings.left_out)
 
 
 def render(doc: pf.Doc, book: Book, wanted: list[str], page: str, warnings: Warnings,
