@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from pathlib import PurePosixPath
 
 import pytest
 
@@ -60,3 +61,20 @@ def test_runs_are_consecutive_and_even():
     sizes = [sum(map(len, run)) for run in runs]
     assert sizes == [20, 20]
     assert consecutive_runs(units[:1], 4) == [units[:1]]
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_every_page_links_a_stylesheet_with_the_guides_styles(tmp_path, jobs):
+    out = export(FIXTURES / "obsidian", "epub", output=tmp_path / "o.epub", jobs=jobs).output
+    with zipfile.ZipFile(out) as book:
+        pages = [n for n in book.namelist() if n.endswith(".xhtml")]
+        assert len(pages) > 3
+        for name in pages:
+            page = book.read(name).decode()
+            links = re.findall(r'<link rel="stylesheet" type="text/css" href="([^"]+)"', page)
+            css = " ".join(book.read(str(PurePosixPath(name).parent / link).replace(
+                "EPUB/text/../", "EPUB/")).decode() for link in links)
+            for rule in [".callout {", ".callout-title {", ".concept { font-style: italic",
+                         ".tag {", "mark {"]:
+                assert rule in css, (name, rule)
+            assert ".callout" not in page.split("</head>")[0], name  # not in a <style> too

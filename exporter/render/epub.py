@@ -18,20 +18,20 @@ ARGS = ["--toc", "--toc-depth=2", "--split-level=1", "--mathml"]
 
 def write_epub(doc: pf.Doc, book: Book, target: Path, parts: list[str] = (),
                processes: int = 1, own_chapter: bool = True) -> None:
-    """pandoc runs sandboxed: the images are data: URIs already (the embeds filter made
-    them), and the styles go in as header-includes, since --css files are out of its reach.
-    The styles: epub.css, callouts.css, the theme, then the user's CSS. The blocks of
-    `parts` come first, then the Doc's own (index, references)."""
+    """pandoc runs sandboxed (the images are data: URIs already: the embeds filter made
+    them), so it cannot read a --css file: the guide's styles join pandoc's stylesheet,
+    which every chapter links, when its pieces are joined (a single piece too). The
+    styles: epub.css, callouts.css, the theme, then the user's CSS. The blocks of `parts`
+    come first, then the Doc's own (index, references)."""
     css = "\n".join([template_text("epub.css"), template_text("callouts.css"),
                      template_text(f"themes/{book.theme}.css"),
                      book.css.read_text(encoding="utf-8") if book.css else ""])
-    doc.metadata["header-includes"] = pf.MetaBlocks(pf.RawBlock(f"<style>\n{css}</style>",
-                                                                "html"))
     runs = runs_of(doc, parts, processes, own_chapter)
-    if len(runs) == 1:
-        pandoc.write(doc, "epub3", ["--output", str(target), *ARGS], "EPUB writer", runs[0])
-        return
     with tempfile.TemporaryDirectory(prefix="exporter-epub-") as folder:
         pieces = [Path(folder) / f"piece-{n}.epub" for n in range(len(runs))]
-        write_runs(doc, runs, ["--to", "epub3", *ARGS], "EPUB writer", processes, pieces)
-        join(pieces, target)
+        if len(runs) == 1:
+            pandoc.write(doc, "epub3", ["--output", str(pieces[0]), *ARGS], "EPUB writer",
+                         runs[0])
+        else:
+            write_runs(doc, runs, ["--to", "epub3", *ARGS], "EPUB writer", processes, pieces)
+        join(pieces, target, css)

@@ -1,9 +1,10 @@
 """Join EPUBs that pandoc wrote for consecutive runs of chapters into one EPUB.
 
-Every piece has the guide's metadata, title page, contents and styles; the first piece's
-are kept, with the chapters, images, contents entries and manifest of all pieces, in
-order. Chapter files and images are renamed to be unique, and a link to an id in another
-piece (pandoc left it as "#id", not knowing it) is pointed at the chapter that holds it.
+Every piece has the guide's metadata, title page, contents and stylesheet; the first
+piece's are kept (the guide's styles added to the stylesheet), with the chapters, images,
+contents entries and manifest of all pieces, in order. Chapter files and images are
+renamed to be unique, and a link to an id in another piece (pandoc left it as "#id", not
+knowing it) is pointed at the chapter that holds it.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+STYLESHEET = "EPUB/styles/stylesheet1.css"  # pandoc's, which every page of it links
 CHAPTER = re.compile(r"EPUB/text/ch(\d+)\.xhtml")
 ITEM = re.compile(r'<item id="[^"]*" href="([^"]*)" media-type="([^"]*)"( properties="[^"]*")? />')
 ID = re.compile(r'\sid="([^"]+)"')
@@ -38,8 +40,9 @@ class Piece:
         return self.book.read(name).decode("utf-8")
 
 
-def join(pieces: list[Path], target: Path) -> None:
-    """Write the EPUB of all `pieces` (EPUBs by pandoc, in order) to `target`."""
+def join(pieces: list[Path], target: Path, css: str = "") -> None:
+    """Write the EPUB of all `pieces` (EPUBs by pandoc, in order) to `target`, with `css`
+    after pandoc's own in its stylesheet."""
     opened = [Piece(zipfile.ZipFile(path)) for path in pieces]
     try:
         chapters, media = name_files(opened)
@@ -58,6 +61,8 @@ def join(pieces: list[Path], target: Path) -> None:
                     out.writestr(name, joined_nav(opened))
                 elif name == "EPUB/toc.ncx":
                     out.writestr(name, joined_ncx(opened))
+                elif name == STYLESHEET:
+                    out.writestr(name, f"{first.text(name)}\n{css}")
                 elif name == "EPUB/content.opf":
                     out.writestr(name, joined_opf(first.text(name), chapters, media))
                 else:
