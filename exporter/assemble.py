@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import panflute as pf
 
 from filters import walk
-from filters.blocks import take_block_ids
+from filters.blocks import ids_alone, take_block_ids
 
 from .model import Note
 from .reader import take_header_lines
@@ -143,7 +143,7 @@ def prefix_ids(note: Note, doc: pf.Doc, anchor: str, outline: Outline) -> None:
         outline.blocks[block_id] = prefix + block_id
         return prefix + block_id
 
-    doc.content = take_block_ids(list(doc.content), block_anchor)
+    doc.content = take_block_ids(list(doc.content), block_anchor, ids_alone(note.body))
 
 
 def shift_headings(doc: pf.Doc, to_level: int) -> None:

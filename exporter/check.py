@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 import panflute as pf
 
 from filters import comments, page_citations
+from filters.blocks import find_block, ids_alone
 
 from . import pandoc, reader
 from .errors import ExportError, UsageError, where
@@ -199,7 +200,7 @@ def check_link(link: pf.Link | pf.Image, note: Note, vault: Vault, docs: dict) -
         problems.append(at("error", f"{shown} embeds a note that does not exist"))
     elif found is None:
         problems.append(at("warning", f"{shown} links to no note (printed as a concept)"))
-    elif heading.startswith("^") and not has_block(found, heading[1:]):
+    elif heading.startswith("^") and not has_block(found, heading[1:], docs):
         problems.append(at("warning", f"{shown}: {found.rel} has no block '{heading}'"))
     elif heading and not heading.startswith("^") and not has_heading(found, heading, docs):
         problems.append(at("warning", f"{shown}: {found.rel} has no heading '{heading}'"))
@@ -249,10 +250,12 @@ def has_heading(note: Note, heading: str, docs: dict) -> bool:
     return normalise(heading.split("#")[-1].strip()) in texts
 
 
-def has_block(note: Note, block_id: str) -> bool:
-    """Whether a line of the note ends with the block id `^block_id`."""
-    line_end = rf"(?:^|\s)\^{re.escape(block_id)}[ \t]*$"
-    return re.search(line_end, note.body, re.MULTILINE) is not None
+def has_block(note: Note, block_id: str, docs: dict) -> bool:
+    """Whether the note has the block `^block_id` (found as the embeds filter finds it)."""
+    doc = parsed(note, docs)
+    if isinstance(doc, ExportError):
+        return True  # the note's own error is the problem to report
+    return find_block(list(doc.content), block_id, ids_alone(note.body)) is not None
 
 
 def embed_cycles(notes: list[Note], vault: Vault, docs: dict) -> list[Problem]:

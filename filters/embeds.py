@@ -22,7 +22,7 @@ from exporter.errors import ExportError
 from exporter.log import reason
 from exporter.vault import IMAGE_SUFFIXES, normalise
 from filters import comments
-from filters.blocks import find_block
+from filters.blocks import find_block, ids_alone
 from filters.wikilinks import words
 
 MAX_DEPTH = 10
@@ -129,7 +129,7 @@ def embed_note(link, doc, chain, depth):
         return notice(f"(embed of {target} omitted: it cannot be read)")
     doc.embeds_left -= 1
     doc.embedded.append(str(note.rel))
-    blocks = select(comments.without_comments(embedded), fragment)
+    blocks = select(comments.without_comments(embedded), fragment, note)
     if blocks is None:
         warn(doc, f"![[{target}]]: {note.name} has no {fragment!r}", source)
         return notice(f"(embed of {target} omitted: not found)")
@@ -167,12 +167,16 @@ def deepest(elements):
     return most
 
 
-def select(blocks, fragment):
-    """All blocks, a heading's section (`Heading`, or `A#B` for B) or a block (`^id`)."""
+def select(blocks, fragment, note):
+    """All blocks of `note`, a heading's section (`Heading`, or `A#B` for B) or a block
+    (`^id`)."""
     if not fragment:
         return blocks
     if fragment.startswith("^"):
-        return find_block(blocks, fragment[1:])
+        found = find_block(blocks, fragment[1:], ids_alone(note.body))
+        # a list item's text alone is a Plain, which would print with no paragraph
+        return [pf.Para(*b.content) if isinstance(b, pf.Plain) else b
+                for b in found] if found else None
     wanted = normalise(fragment.split("#")[-1].strip())
     for start, block in enumerate(blocks):
         if isinstance(block, pf.Header) and normalise(pf.stringify(block)) == wanted:
