@@ -123,10 +123,12 @@ def prefix_ids(note: Note, doc: pf.Doc, anchor: str, outline: Outline) -> None:
     images with the note they are in; the outline gets its headings and block ids."""
     rel = str(note.rel)
     prefix = anchor + "--"
+    used: set[str] = set()  # ids in the note: a block's anchor must be none of them
 
     def visit(elem, doc):
         if elem.identifier:
             elem.identifier = prefix + elem.identifier
+            used.add(elem.identifier)
         if isinstance(elem, pf.Header):
             outline.headings.setdefault(normalise(pf.stringify(elem)), elem.identifier)
         if isinstance(elem, (pf.Link, pf.Image)):
@@ -140,8 +142,15 @@ def prefix_ids(note: Note, doc: pf.Doc, anchor: str, outline: Outline) -> None:
     walk(doc, visit, doc, WITH_IDS)
 
     def block_anchor(block_id: str) -> str:
-        outline.blocks[block_id] = prefix + block_id
-        return prefix + block_id
+        """prefix + id, else (a heading "Lucide" and a block ^lucide) with a number."""
+        found = base = prefix + block_id
+        counter = 1
+        while found in used:
+            counter += 1
+            found = f"{base}-{counter}"
+        used.add(found)
+        outline.blocks.setdefault(block_id, found)
+        return found
 
     doc.content = take_block_ids(list(doc.content), block_anchor, ids_alone(note.body))
 

@@ -31,6 +31,11 @@ def test_every_id_is_given_once(html):
     assert len(ids) == len(set(ids))
 
 
+def test_a_block_id_named_as_a_heading_gets_an_anchor_of_its_own(html):
+    assert xrefs(html)["licence block"] == "gamma--lucide-2"  # the heading is gamma--lucide
+    assert '<span id="gamma--lucide-2" class="block-anchor"></span>Version' in html
+
+
 def test_a_note_named_index_is_not_the_guides_index(html):
     assert xrefs(html)["Index"] != "index"
     assert '<h1 class="unnumbered index" id="index">' in html or 'id="index"' in html
