@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 EXPORTER := $(BIN)/exporter
 STAMP := $(VENV)/.installed
 
-.PHONY: pdf epub latex html handout proof bench test lint install clean
+.PHONY: pdf epub latex html handout proof bench test lint install wheel-check clean
 
 pdf: $(STAMP)
 	$(EXPORTER) pdf $(VAULT)
@@ -48,6 +48,20 @@ lint: $(STAMP)
 	$(BIN)/ruff check exporter filters tests
 
 install: $(STAMP)
+
+# The wheel as a user gets it: built, installed into a clean virtual environment outside
+# the checkout, and run from another folder on a copy of seeds/ in every format.
+WHEEL_DIR := build/wheel
+wheel-check: $(STAMP)
+	rm -rf $(WHEEL_DIR) && mkdir -p $(WHEEL_DIR)
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir $(WHEEL_DIR) .
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -m venv "$$tmp/venv" && \
+	"$$tmp/venv/bin/pip" install --quiet $(WHEEL_DIR)/*.whl && \
+	cp -r seeds "$$tmp/vault" && cd "$$tmp" && \
+	venv/bin/exporter --version && \
+	for fmt in pdf epub latex html; do venv/bin/exporter $$fmt vault -o "out/seed.$$fmt" -q || exit 1; done && \
+	venv/bin/exporter handout vault -o out/handout.pdf -q && ls out
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

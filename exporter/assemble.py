@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 import panflute as pf
 
-from filters import walk
-from filters.blocks import ids_alone, take_block_ids
+from exporter.filters import walk
+from exporter.filters.blocks import ids_alone, take_block_ids
 
 from .model import Note
 from .reader import take_header_lines

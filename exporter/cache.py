@@ -14,8 +14,8 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-CODE_ROOT = Path(__file__).resolve().parent.parent
-CODE_FOLDERS = ("exporter", "filters", "templates")
+from .resources import CODE_FOLDERS
+
 CODE_SUFFIXES = {".py", ".lua", ".css", ".html", ".tex"}
 
 
@@ -37,14 +37,14 @@ def digest(*parts: str | bytes) -> str:
 @cache
 def code_version() -> str:
     """A digest of the exporter's own code and templates, and of pandoc's version."""
-    files = sorted(path for folder in CODE_FOLDERS for path in (CODE_ROOT / folder).rglob("*")
-                   if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts)
+    files = sorted({path for folder in CODE_FOLDERS for path in folder.rglob("*")
+                    if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts})
     try:
         pandoc = version("pypandoc-binary")
     except PackageNotFoundError:
         pandoc = "?"
     return digest(pandoc, *(part for path in files
-                            for part in (str(path.relative_to(CODE_ROOT)), path.read_bytes())))
+                            for part in (path.name, path.read_bytes())))
 
 
 class Cache:

@@ -9,8 +9,8 @@ from pathlib import Path, PurePosixPath
 
 import panflute as pf
 
-from filters import comments, page_citations
-from filters.blocks import find_block, ids_alone
+from exporter.filters import comments, page_citations
+from exporter.filters.blocks import find_block, ids_alone
 
 from . import pandoc, reader
 from .errors import ExportError, UsageError, where

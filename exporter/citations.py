@@ -23,7 +23,7 @@ from pathlib import Path
 
 import panflute as pf
 
-from filters import walk
+from exporter.filters import walk
 
 from . import pandoc
 from .cache import Cache, code_version, digest

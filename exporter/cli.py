@@ -60,6 +60,8 @@ DUPLEX = click.option("--duplex", is_flag=True,
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="obsidian-study-guide", prog_name="exporter",
+                      message="%(prog)s %(version)s")
 def app() -> None:
     """Turn an Obsidian vault (or one note) into a typeset study guide."""
 

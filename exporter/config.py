@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .cache import default_folder
 from .errors import ExportError, UsageError
+from .resources import TEMPLATES
 
 FORMATS = ("pdf", "epub", "latex", "html")
 PAPERS = ("a4", "letter", "a5")
@@ -92,7 +93,7 @@ def cpus() -> int:
 
 def themes() -> list[str]:
     """The themes in templates/themes/, by name."""
-    folder = Path(__file__).resolve().parent.parent / "templates" / "themes"
+    folder = TEMPLATES / "themes"
     return sorted(path.stem for path in folder.glob("*.css"))
 
 

@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, field
 
 import panflute as pf
 
-import filters
-from filters import formulas
+from exporter import filters
+from exporter.filters import formulas
 
 from . import citations, workers
 from .assemble import Outline, prepare

@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 
 import panflute as pf
 
-from filters import index_terms
+from exporter.filters import index_terms
 
 from . import bibliography, citations, glyphs, index, pandoc, per_note, reader
 from .assemble import Outline, anchors_for, slugify

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 
 import panflute as pf
-
-from filters.lists import replace_list
+from exporter.filters.lists import replace_list
 
 BLOCK_ID = re.compile(r"^\^([A-Za-z0-9-]+)$")
 BREAKS = (pf.Space, pf.SoftBreak, pf.LineBreak)

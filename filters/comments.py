@@ -7,9 +7,9 @@ leaves, so a '%%' inside code stays literal. A comment left open closes at the n
 from __future__ import annotations
 
 import panflute as pf
+from exporter.filters.lists import replace_list
 
-import filters
-from filters.lists import replace_list
+from exporter import filters
 
 MARK = "%%"
 

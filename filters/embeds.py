@@ -16,14 +16,14 @@ from pathlib import PurePosixPath
 from urllib.parse import quote, unquote
 
 import panflute as pf
+from exporter.filters import comments
+from exporter.filters.blocks import find_block, ids_alone
+from exporter.filters.wikilinks import words
 
 from exporter import images
 from exporter.errors import ExportError
 from exporter.log import reason
 from exporter.vault import IMAGE_SUFFIXES, normalise
-from filters import comments
-from filters.blocks import find_block, ids_alone
-from filters.wikilinks import words
 
 MAX_DEPTH = 10
 MAX_EMBEDS = 1000  # per note: a note embedding another 10 times, 6 deep, is 10^6

@@ -17,9 +17,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 import panflute as pf
+from exporter.filters import raw_content
 
 from exporter.cache import digest
-from filters import raw_content
 
 ACTS_ON = frozenset([pf.Math])  # all action() acts on
 SIZE = 24  # ziamath's font size: SIZE units of its pictures are one em

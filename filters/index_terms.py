@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 import panflute as pf
+from exporter.filters.lists import replace_list
 
 from exporter.vault import normalise
-from filters.lists import replace_list
 
 
 def prepare(doc):

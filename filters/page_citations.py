@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 
 import panflute as pf
+from exporter.filters.lists import replace_list
 
-import filters
-from filters.lists import replace_list
+from exporter import filters
 
 LOCATOR = re.compile(
     r"^\((?:(?P<label>pp?)\.\s*)?"

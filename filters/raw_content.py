@@ -19,8 +19,7 @@ from html import escape
 from html.parser import HTMLParser
 
 import panflute as pf
-
-from filters import embeds, xhtml
+from exporter.filters import embeds, xhtml
 
 DROPPED_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "script",
                 "noscript", "style", "link", "base", "meta", "portal"}

@@ -111,3 +111,18 @@ def test_progress_lines_off_a_terminal_and_nothing_when_quiet(tmp_path):
     assert stages[-1] == "Joining the PDF"
     done = exporter("epub", FIXTURES / "prince", "-q", "-o", tmp_path / "p.epub")
     assert done.returncode == 0 and done.stderr == ""
+
+
+def test_version_names_the_installed_package(tmp_path):
+    from importlib.metadata import version
+    done = exporter("--version", cwd=tmp_path)
+    expected = f"exporter {version('obsidian-study-guide')}"
+    assert done.returncode == 0 and done.stdout.strip() == expected
+
+
+def test_the_packages_own_folders_are_found_from_any_folder(tmp_path):
+    """Run from outside the checkout: the themes (templates) and filters are the package's."""
+    done = exporter("html", SEEDS, "-o", tmp_path / "s.html", "--theme", "plain", "-q",
+                    cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert 'class="callout' in (tmp_path / "s.html").read_text()

@@ -8,9 +8,9 @@ import zipfile
 
 import panflute as pf
 import pytest
+from exporter.filters import xhtml
 
 from exporter import export
-from filters import xhtml
 
 from .conftest import FIXTURES, epubcheck
 

@@ -5,6 +5,8 @@ import re
 import shutil
 import subprocess
 
+import pytest
+
 from exporter.render import stamps
 from exporter.render.chunks import lay_out_part
 
@@ -59,3 +61,11 @@ def test_a_number_without_a_page_stays_unseen(tmp_path):
     numbers = [None if slot.target else 7 for slot in chunk.slots]
     stamps.draw(chunk.pdf, chunk.slots, numbers, sheet, tmp_path / "numbered.pdf")
     assert "(p." not in " ".join(text for text, *_ in words(tmp_path / "numbered.pdf"))
+
+
+def test_a_weasyprint_not_tested_is_refused_with_what_to_install():
+    from exporter.errors import ExportError
+    from exporter.render.stamps import require_tested_weasyprint
+    require_tested_weasyprint("70.0")
+    with pytest.raises(ExportError, match=r"WeasyPrint 71.1 is installed.*weasyprint>=70,<71"):
+        require_tested_weasyprint("71.1")

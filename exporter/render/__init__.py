@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+from ..resources import TEMPLATES  # noqa: F401  (the writers import it from here)
 
 
 @contextmanager

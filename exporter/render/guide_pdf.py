@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import workers
 from ..cache import Cache
-from . import chunks, html, pieces
+from . import chunks, html, pieces, stamps
 from .join import Part, join
 
 BLANK_PAGE = ("<style>@page { @top-center { content: none } @bottom-center { content: none } }"
@@ -44,6 +44,7 @@ def write_guide(guide, target: Path, pool: workers.Workers, cache: Cache) -> Non
     With --duplex, blank pages make every chapter, the body and the index open on a
     right-hand page.
     """
+    stamps.require_tested_weasyprint()
     book = guide.book
     with tempfile.TemporaryDirectory(prefix="exporter-pdf-") as temporary:
         run_folder = Path(temporary)

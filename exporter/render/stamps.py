@@ -14,12 +14,16 @@ from html import escape
 from pathlib import Path
 
 import pikepdf
+import weasyprint
 from weasyprint.formatting_structure import boxes
 
+from ..errors import ExportError
 from ..log import Warnings
 from .join import PX_TO_PT
 from .pdf import layout
 
+# The pages' boxes and links are read as WeasyPrint lays them out: tested with these majors.
+TESTED_WEASYPRINT = ("70",)
 DIGITS = "0123456789"
 NUMBER = re.compile(r"\d+")
 MARGIN_BOXES = ["top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
@@ -34,6 +38,16 @@ SHEET_CSS = f"""
 html, body {{ margin: 0; padding: 0; background: none; }}
 .glyph {{ margin: 0; padding: 50px; white-space: pre; break-after: page; }}
 """
+
+
+def require_tested_weasyprint(installed: str = weasyprint.__version__) -> None:
+    """Refuse a WeasyPrint whose laid-out pages this module has not been tested on."""
+    if installed.split(".")[0] not in TESTED_WEASYPRINT:
+        tested = ", ".join(f"{major}.x" for major in TESTED_WEASYPRINT)
+        raise ExportError(f"WeasyPrint {installed} is installed, but the PDF's page numbers "
+                          f"are drawn from WeasyPrint's laid-out pages as {tested} lays them "
+                          f"out; install that: pip install 'weasyprint>={TESTED_WEASYPRINT[0]},"
+                          f"<{int(TESTED_WEASYPRINT[-1]) + 1}'")
 
 
 @dataclass

@@ -23,9 +23,9 @@ def filtered(vault: str, fmt: str) -> tuple:
 @pytest.mark.parametrize("vault", ["obsidian", "edges"])
 def test_acts_on_gives_what_calling_every_action_gives(monkeypatch, vault, fmt):
     shortcut = filtered(vault, fmt)
-    filters = importlib.import_module("filters")  # after exporter, which it imports
+    filters = importlib.import_module("exporter.filters")
     assert [m.__name__ for m in filters.CHAIN if not hasattr(m, "ACTS_ON")] == [
-        "filters.raw_content"]  # it vets the attributes of any element
+        "exporter.filters.raw_content"]  # it vets the attributes of any element
     for module in filters.CHAIN:
         monkeypatch.delattr(module, "ACTS_ON", raising=False)
     assert filtered(vault, fmt) == shortcut

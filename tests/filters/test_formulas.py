@@ -10,11 +10,11 @@ import zipfile
 
 import panflute as pf
 import pytest
+from exporter.filters import formulas
 from PIL import Image
 
 from exporter import export, pandoc
 from exporter.cache import Cache
-from filters import formulas
 
 from ..conftest import FIXTURES, epubcheck, page_texts, printed_pages, require, require_tex
 

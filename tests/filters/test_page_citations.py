@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import panflute as pf
 import pytest
+from exporter.filters import callouts, page_citations
 
 from exporter import pandoc
-from filters import callouts, page_citations
 
 
 def run(markdown: str, book_length: int = 0, fmt: str = "html"):

@@ -20,7 +20,7 @@ FILTERS = sorted(p.stem for p in SAMPLES.glob("*.md"))
 def run_alone(name: str, fmt: str = "html") -> str:
     doc = pandoc.parse_markdown((SAMPLES / f"{name}.md").read_text(), name)
     doc.format = fmt
-    doc = importlib.import_module(f"filters.{name}").main(doc)
+    doc = importlib.import_module(f"exporter.filters.{name}").main(doc)
     return pandoc.write(doc, fmt, ["--wrap=preserve"], name)
 
 
@@ -55,12 +55,12 @@ def test_callouts_in_latex_are_tcolorboxes():
 def test_tags_are_collected_on_the_doc():
     doc = pandoc.parse_markdown((SAMPLES / "tags.md").read_text(), "tags")
     doc.format = "html"
-    doc = importlib.import_module("filters.tags").main(doc)
+    doc = importlib.import_module("exporter.filters.tags").main(doc)
     assert doc.tags == ["book", "nested/tag", "trailing"]
 
 
 def test_concepts_are_collected_on_the_doc():
     doc = pandoc.parse_markdown((SAMPLES / "wikilinks.md").read_text(), "w")
     doc.format = "html"
-    doc = importlib.import_module("filters.wikilinks").main(doc)
+    doc = importlib.import_module("exporter.filters.wikilinks").main(doc)
     assert doc.concepts[:3] == ["Marxism", "bourgeoisie", "People & Organizations/Trotsky"]
