@@ -111,6 +111,7 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
                    inline_images=options.fmt in ("epub", "html"),  # pandoc is sandboxed
                    paged=options.fmt == "pdf",  # footnotes at the page foot
                    math_pictures=options.fmt in ("pdf", "html"),  # the EPUB has MathML
+                   ereader_links=options.fmt == "epub",  # no obsidian:// links
                    short_citations=options.short_citations,
                    citations_once=options.format_citations
                    and citations.formats_once(options.csl)),

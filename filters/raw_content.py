@@ -6,7 +6,9 @@ and the like are dropped; a raw tag keeps all but its attributes that load somet
 on* handlers, rel=attachment). A lone raw <img> becomes an Image, vetted like ![](...)
 by the embeds filter. Attributes written in Markdown ({style=...}) are vetted the same way.
 Then the raw HTML of each list of blocks or inlines is written as XHTML balanced within the
-list (filters/xhtml.py): an EPUB's chapters must be well-formed XML.
+list (filters/xhtml.py): an EPUB's chapters must be well-formed XML. With
+doc.ereader_links (the EPUB), a link of a scheme e-readers do not open (obsidian://,
+zotero://) prints as its text.
 LaTeX output: raw LaTeX and math that read or write files, or run code (\\input, \\include,
 \\openin, \\write18, \\directlua, ...) are dropped unless doc.allow_raw_latex; raw LaTeX
 that ends in a command gets {} before text, so that the text cannot lengthen its name.
@@ -42,6 +44,8 @@ LONE_CONTROL_WORD = re.compile(r"\\([A-Za-z]+)(\s*)")
 CONDITIONALS = re.compile(r"if|unless|fi$|else$|or$")  # \ifdefined cannot hold them
 GUARD = "\\ifdefined"
 HTML_FORMATS = ("html", "epub")
+READER_SCHEMES = {"http", "https", "mailto", "tel", "ftp"}  # what an EPUB may link to
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 TEX_FORMATS = ("tex", "latex")
 
 
@@ -69,6 +73,10 @@ def action(elem, doc):
             return end_control_word(elem)
     elif isinstance(elem, pf.Math) and doc.format == "latex":
         return vet_tex(elem, elem.text, doc)
+    elif isinstance(elem, pf.Link) and getattr(doc, "ereader_links", False):
+        scheme = SCHEME.match(elem.url)
+        if scheme and scheme[1].lower() not in READER_SCHEMES:
+            return list(elem.content)
     if html and getattr(elem, "attributes", None):
         vet_attributes(elem, doc)
     if html and isinstance(getattr(elem, "content", None), pf.ListContainer):

@@ -105,5 +105,7 @@ def test_raw_html_of_notes_makes_an_epub_epubcheck_accepts(raw_epub):
                   '<td colspan="2">', "<summary>", '<span class="flair">Not <i>that</i> one'
                   "</span>", "<li>Unclosed <u>underline in a list item</u></li>"]:
         assert shown in body, shown
+    assert "Install the Maps plugin or open &lt;obsidian://open?vault=help&gt;." in body
+    assert 'href="obsidian:' not in body  # no e-reader opens it (epubcheck warns)
     nav = texts["EPUB/nav.xhtml"]
     assert re.search(r"Heading with <u>underline</u> and a link</a>", nav)
