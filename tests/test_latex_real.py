@@ -3,6 +3,7 @@ exported and compiled once."""
 from __future__ import annotations
 
 import pytest
+from pypdf import PdfReader
 
 from exporter import export
 
@@ -16,7 +17,7 @@ def exported(tmp_path_factory):
     require_tex()
     folder = tmp_path_factory.mktemp("latex_real")
     result = export(VAULT, "latex", output=folder / "real.tex", compile_tex=True)
-    return {"result": result, "folder": folder,
+    return {"result": result, "folder": folder, "pdf": result.extra[0],
             "tex": " ".join(result.output.read_text().split()),
             "text": " ".join(" ".join(page_texts(result.extra[0])).split())}
 
@@ -44,3 +45,14 @@ def test_an_svg_that_does_not_convert_is_left_out_with_a_warning(exported):
 def test_backslash_words_tex_does_not_know_print_as_written(exported):
     assert "C:\\Users\\Username\\Vaults, or in C:\\Program Files\\Obsidian." in exported["text"]
     assert "\\fi. \\newpage After a page break." in exported["tex"]  # raw LaTeX kept
+
+
+def test_characters_latin_modern_lacks_print_in_fallback_fonts(exported):
+    text = exported["text"]
+    assert "Languages: Русский, 简体中文，日本語のかな, 한국어, Ελληνικά." in text
+    assert "press ⌘ + ⇧ + ⌥ + ⌃, then ⇥; a menu ⋮; done ✓." in text
+    assert "⌘ + P in code, ✓ in bold, Русский in italics." in text
+    fonts = {font["/BaseFont"].split("+")[-1] for page in PdfReader(exported["pdf"]).pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert {"NotoSerif-Regular", "NotoSerif-Italic", "DejaVuSans-Bold"} <= fonts
+    assert any(font.startswith("NotoSerifCJK") for font in fonts)

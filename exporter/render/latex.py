@@ -19,6 +19,7 @@ from ..images import svg_to_pdf, tex_file
 from ..model import Book
 from . import TEMPLATES, atomic_output
 from .pieces import runs_of, write_runs
+from .tex_fonts import with_fallback_fonts
 
 PAPERS = {"a4": "a4", "letter": "letter", "a5": "a5"}
 COMPILE_SECONDS = 300
@@ -44,14 +45,16 @@ def render(doc: pf.Doc, book: Book, parts: list[str] = (), processes: int = 1,
     ]
     runs = runs_of(doc, parts, processes, own_chapter)
     if len(runs) == 1:
-        return pandoc.write(doc, "latex", args, "LaTeX writer", runs[0])
-    with tempfile.TemporaryDirectory(prefix="exporter-latex-") as folder:
-        for name, text in marked_templates().items():  # partials beside the template
-            (Path(folder) / name).write_text(text, encoding="utf-8")
-        template = Path(folder) / "guide.latex"
-        sources = write_runs(doc, runs, ["--to", "latex", f"--template={template}", *args],
-                             "LaTeX writer", processes)
-    return join_sources(sources)
+        tex = pandoc.write(doc, "latex", args, "LaTeX writer", runs[0])
+    else:
+        with tempfile.TemporaryDirectory(prefix="exporter-latex-") as folder:
+            for name, text in marked_templates().items():  # partials beside the template
+                (Path(folder) / name).write_text(text, encoding="utf-8")
+            template = Path(folder) / "guide.latex"
+            sources = write_runs(doc, runs, ["--to", "latex", f"--template={template}", *args],
+                                 "LaTeX writer", processes)
+        tex = join_sources(sources)
+    return with_fallback_fonts(tex, book.lang)
 
 
 @cache
