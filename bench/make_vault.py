@@ -1,6 +1,7 @@
 """A synthetic Obsidian vault of book notes, the same for the same seed and size.
 
     python bench/make_vault.py 1000 build/bench/vault-1000 [--seed 1] [--note-bytes 8000]
+                                                           [--formulas 0]
 
 The vault holds `size` notes on `ceil(size / 10)` invented books, a folder per book: the
 book's overview note (named like the seed, "Author - Title (year).md"), then its chapter
@@ -9,7 +10,10 @@ front matter (author, title, year, pages, so every page number cites its book),
 `## sections`, [[wikilinks]] to other notes (some to a `#Heading`) and to concepts that
 are no note, `> [!note]` and `> [!question]` callouts, ==highlights==, #tags, **bold**,
 lists, an occasional %%comment%%, and page locators "(40)", "(41-42)", "(p. 7)",
-"(108, 110)" beside years in parentheses that are not pages, "(1917)".
+"(108, 110)" beside years in parentheses that are not pages, "(1917)". With
+`--formulas N`, N TeX formulas are spread over the notes: inline `$…$` in sentences and
+display `$$…$$` (fractions, sums, integrals, matrices, cases, aligned), most of them
+distinct, some repeated.
 
 Note i is generated from its own random stream (seed, i): the first ten notes of the
 1,000-note vault are the 10-note vault but for the links, which point anywhere in the vault.
@@ -92,6 +96,19 @@ SECTION_WORDS = ["Origins", "The argument", "Evidence", "Consequences", "Objecti
                  "Context", "A digression", "The sources", "Method", "Comparisons",
                  "Key terms", "Summary", "Open questions"]
 
+INLINE_FORMULAS = [r"x_{{{a}}}^{{{b}}}", r"\frac{{{a}}}{{{b}}}", r"\sqrt{{{a} + x^{b}}}",
+                   r"\mathbb{{R}}^{{{a}}}", r"\hat{{x}}_{{{a}}} \le \bar{{y}}_{{{b}}}",
+                   r"e^{{{a}i\pi}} = {b}", r"\operatorname{{rank}}(A_{{{a}}}) = {b}"]
+DISPLAY_FORMULAS = [
+    r"\sum_{{i=1}}^{{{a}}} i^{b} = \frac{{n(n+{b})}}{{{a}}}",
+    r"\int_0^{{{a}}} e^{{-{b}x^2}}\,dx",
+    "\\begin{{pmatrix}}{a} & {b}\\\\\n{b} & {a}\n\\end{{pmatrix}}",
+    "\\begin{{vmatrix}}a & {b}\\\\\nc & {a}\n\\end{{vmatrix}} = {a}a - {b}c",
+    "f(x) = \\begin{{cases}}\n{a} & \\text{{if }} x < {b} \\\\\n0 & \\text{{otherwise}}\n"
+    "\\end{{cases}}",
+    "\\begin{{aligned}}\n(a + {a})^2 &= a^2 + {b}a + {a}^2 \\\\\n"
+    "\\lim_{{n \\to \\infty}} x_n &= {b}\n\\end{{aligned}}"]
+
 
 @dataclass(frozen=True)
 class Book:
@@ -146,8 +163,8 @@ def note_path(seed: int, i: int) -> Path:
 class Writer:
     """The prose of one note, from its own random stream."""
 
-    def __init__(self, seed: int, i: int, size: int):
-        self.seed, self.i, self.size = seed, i, size
+    def __init__(self, seed: int, i: int, size: int, formulas: int = 0):
+        self.seed, self.i, self.size, self.formulas = seed, i, size, formulas
         self.rng = random.Random(f"{seed}-note-{i}")
         self.book = book(seed, i // NOTES_PER_BOOK)
         chapter = i % NOTES_PER_BOOK
@@ -218,6 +235,25 @@ class Writer:
     def paragraph(self) -> str:
         return " ".join(self.sentence() for _ in range(self.rng.randint(3, 6)))
 
+    def formula(self, display: bool) -> str:
+        """A formula, its numbers from few enough that some repeat."""
+        pattern = self.rng.choice(DISPLAY_FORMULAS if display else INLINE_FORMULAS)
+        tex = pattern.format(a=self.rng.randint(1, 30), b=self.rng.randint(2, 9))
+        return f"$$\n{tex}\n$$" if display else f"${tex}$"
+
+    def with_formulas(self, parts: list[str]) -> list[str]:
+        """`parts` with the note's formulas: a third display, between the paragraphs, the
+        others inline, at the end of a paragraph's sentence."""
+        for n in range(self.formulas):
+            at = self.rng.randrange(1, len(parts) + 1)
+            if n % 3 == 0:
+                parts.insert(at, self.formula(display=True))
+            else:
+                at = next((k for k in range(at - 1, -1, -1) if not parts[k].startswith(
+                    ("#", ">", "-", "$$"))), 0)
+                parts[at] += f" As a formula, {self.formula(display=False)}."
+        return parts
+
     def callout(self) -> str:
         if self.rng.random() < 0.5:
             title = self.rng.choice(["Key idea", "Definition", "Aside", ""])
@@ -245,10 +281,10 @@ class Writer:
                 break
         while len("\n\n".join(parts).encode()) < target_bytes:
             parts.append(self.paragraph())
-        return "\n\n".join(parts) + "\n"
+        return "\n\n".join(self.with_formulas(parts)) + "\n"
 
 
-def note_text(seed: int, i: int, size: int, note_bytes: int) -> str:
+def note_text(seed: int, i: int, size: int, note_bytes: int, formulas: int = 0) -> str:
     b = book(seed, i // NOTES_PER_BOOK)
     chapter = i % NOTES_PER_BOOK
     title = (f"{b.title} ({b.year})" if chapter == 0
@@ -257,17 +293,20 @@ def note_text(seed: int, i: int, size: int, note_bytes: int) -> str:
     # the reference citeproc prints.
     front = (f"---\ntitle: \"{title}\"\nauthor: {b.author}\nyear: {b.year}\n"
              f"pages: {b.pages}\norder: {i + 1}\n---\n")
-    return front + f"# {title}\n\n" + Writer(seed, i, size).body(note_bytes - len(front))
+    return front + f"# {title}\n\n" + Writer(seed, i, size, formulas).body(
+        note_bytes - len(front))
 
 
-def make_vault(size: int, folder: Path, seed: int = 1, note_bytes: int = 8000) -> Path:
-    """Write the vault (replacing the folder); returns the folder."""
+def make_vault(size: int, folder: Path, seed: int = 1, note_bytes: int = 8000,
+               formulas: int = 0) -> Path:
+    """Write the vault (replacing the folder), `formulas` formulas in all; returns the folder."""
     if folder.exists():
         shutil.rmtree(folder)
     for i in range(size):
         path = folder / note_path(seed, i)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(note_text(seed, i, size, note_bytes), encoding="utf-8")
+        own = formulas // size + (i < formulas % size)
+        path.write_text(note_text(seed, i, size, note_bytes, own), encoding="utf-8")
     (folder / "exporter.toml").write_text(
         f'title = "Synthetic vault, {size} notes"\nauthor = "bench/make_vault.py"\n',
         encoding="utf-8")
@@ -280,8 +319,9 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--note-bytes", type=int, default=8000)
+    parser.add_argument("--formulas", type=int, default=0, help="TeX formulas in all")
     args = parser.parse_args()
-    make_vault(args.size, args.folder, args.seed, args.note_bytes)
+    make_vault(args.size, args.folder, args.seed, args.note_bytes, args.formulas)
     total = sum(p.stat().st_size for p in args.folder.rglob("*.md"))
     print(f"{args.folder}: {args.size} notes, {total / 1e6:.1f} MB")
 

@@ -1,7 +1,8 @@
 """`make bench`: the exporter against plain pandoc (and WeasyPrint), timed in one run.
 
     .venv/bin/python bench/run.py [--sizes 10,100,1000] [--formats pdf,epub,latex]
-                                  [--repeat 1] [--cpus N] [--no-edit] [--work build/bench]
+                                  [--repeat 1] [--cpus N] [--no-edit] [--math 200]
+                                  [--work build/bench]
 
 For each size, a synthetic vault (bench/make_vault.py, generated once into the work
 folder and not timed), then for each format, `--repeat` times, interleaved:
@@ -16,6 +17,9 @@ folder and not timed), then for each format, `--repeat` times, interleaved:
 - edit (PDF only, unless --no-edit): right after a cold export, one note in the middle
   of the vault gets a sentence more and the same command runs again in the same folders
   (what an incremental build would make cheap).
+- math (unless --math 0): a vault of 20 notes holding 200 TeX formulas (--math N) in all,
+  a PDF cold and after an edit (the edited note's formulas come from the cache), beside
+  the floor (which prints the formulas as TeX, drawing none).
 
 Every command runs as its own process. Time is wall-clock; memory is the peak resident
 set of the whole process tree: its processes' PSS summed (a page that forked workers share
@@ -66,6 +70,7 @@ SAMPLE_SHARE = 20
 TARGETS = {"epub": 1.3, "latex": 1.3, "pdf": 0.7, "edit": 0.2}
 TARGET_SIZES = {"epub": (100, 1000), "latex": (100, 1000), "pdf": (100, 1000), "edit": (1000,)}
 MEMORY_LIMIT_MB = 1500
+MATH_NOTES = 20  # the math vault's notes
 
 
 @dataclass
@@ -86,6 +91,7 @@ class Case:
     runs: list[Run] = field(default_factory=list)
     output_bytes: int = 0
     pages: int | None = None
+    formulas: int = 0  # in the vault: the math vault's cases
 
     @property
     def seconds(self) -> float:
@@ -192,20 +198,24 @@ def pinned(command: list[str], cpus: int | None) -> list[str]:
 
 # Inputs ------------------------------------------------------------------------------------
 
-def vault_for(size: int, work: Path, seed: int) -> Path:
+def vault_name(size: int, formulas: int) -> str:
+    return f"{size}-math{formulas}" if formulas else f"{size}"
+
+
+def vault_for(size: int, work: Path, seed: int, formulas: int = 0) -> Path:
     """The size-note vault, generated once per seed (a stamp records the parameters)."""
-    folder = work / f"vault-{size}"
-    stamp = work / f"vault-{size}.stamp"
+    folder = work / f"vault-{vault_name(size, formulas)}"
+    stamp = work / f"vault-{vault_name(size, formulas)}.stamp"
     wanted = f"seed={seed} generator={(ROOT / 'bench' / 'make_vault.py').stat().st_mtime_ns}"
     if not folder.exists() or not stamp.exists() or stamp.read_text() != wanted:
-        make_vault(size, folder, seed)
+        make_vault(size, folder, seed, formulas=formulas)
         stamp.write_text(wanted)
     return folder
 
 
-def concatenated(vault: Path, size: int, seed: int, work: Path) -> Path:
+def concatenated(vault: Path, size: int, seed: int, work: Path, formulas: int = 0) -> Path:
     """The notes' bodies, front matter cut off, in the exporter's order, as one file."""
-    target = work / f"concatenated-{size}.md"
+    target = work / f"concatenated-{vault_name(size, formulas)}.md"
     bodies = []
     for i in range(size):
         text = (vault / note_path(seed, i)).read_text(encoding="utf-8")
@@ -331,32 +341,38 @@ def verdict(ratio: float, limit: float | None, *cases: Case) -> str:
 
 
 def table(cases: list[Case]) -> str:
-    by_key = {(c.size, c.fmt, c.kind): c for c in cases}
-    head = (f"{'notes':>6} {'format':<7} {'floor s':>8} {'exporter s':>10} {'ratio':>6} "
+    by_key = {(c.size, c.fmt, c.kind, c.formulas): c for c in cases}
+    head = (f"{'notes':>6} {'format':<8} {'floor s':>8} {'exporter s':>10} {'ratio':>6} "
             f"{'floor MB':>9} {'export MB':>9} {'floor out':>11} {'export out':>11}  target")
     lines = [head, "-" * len(head)]
     for case in cases:
         if case.kind != "exporter":
             continue
-        floor = by_key[(case.size, case.fmt, "floor")]
+        floor = by_key[(case.size, case.fmt, "floor", case.formulas)]
         ratio = case.seconds / floor.seconds
-        limit = TARGETS[case.fmt] if case.size in TARGET_SIZES[case.fmt] else None
+        limit = (TARGETS[case.fmt] if case.size in TARGET_SIZES[case.fmt] and not case.formulas
+                 else None)
         target = verdict(ratio, limit, case, floor)
-        lines.append(f"{case.size:>6} {case.fmt:<7} {floor.seconds:>8.2f} {case.seconds:>10.2f} "
+        name = f"{case.fmt} math" if case.formulas else case.fmt
+        lines.append(f"{case.size:>6} {name:<8} {floor.seconds:>8.2f} {case.seconds:>10.2f} "
                      f"{ratio:>6.2f} {floor.peak_mb:>9.0f} {case.peak_mb:>9.0f} "
                      f"{output(floor):>11} {output(case):>11}  {target}")
-        edit = by_key.get((case.size, case.fmt, "edit"))
+        edit = by_key.get((case.size, case.fmt, "edit", case.formulas))
         if edit:  # compared with the cold export, in the floor's columns
             ratio = edit.seconds / case.seconds
-            limit = TARGETS["edit"] if case.size in TARGET_SIZES["edit"] else None
+            limit = (TARGETS["edit"] if case.size in TARGET_SIZES["edit"] and not case.formulas
+                     else None)
             target = verdict(ratio, limit, case, edit)
-            lines.append(f"{case.size:>6} {'edit':<7} {case.seconds:>8.2f} {edit.seconds:>10.2f} "
+            lines.append(f"{case.size:>6} {'edit':<8} {case.seconds:>8.2f} {edit.seconds:>10.2f} "
                          f"{ratio:>6.2f} {case.peak_mb:>9.0f} {edit.peak_mb:>9.0f} "
                          f"{output(case):>11} {output(edit):>11}  {target}")
-    biggest = max(c.size for c in cases)
-    peaks = [c for c in cases if c.size == biggest and c.kind != "floor"]
+    biggest = max(c.size for c in cases if not c.formulas)
+    peaks = [c for c in cases if c.size == biggest and c.kind != "floor" and not c.formulas]
     worst = max(peaks, key=lambda c: c.peak_mb)
-    lines.append("(edit: PDF after one note changed; its 'floor' columns are the cold export)")
+    lines.append("(edit: PDF after one note changed; its 'floor' columns are the cold export;"
+                 f" pdf math: {MATH_NOTES} notes holding {maths[0].formulas} formulas)"
+                 if (maths := [c for c in cases if c.formulas]) else
+                 "(edit: PDF after one note changed; its 'floor' columns are the cold export)")
     lines.append(f"peak memory at {biggest} notes: {worst.peak_mb:.0f} MB ({worst.fmt}, "
                  f"{worst.kind}; RSS summed over its processes {worst.rss_sum_mb:.0f} MB); "
                  f"target < {MEMORY_LIMIT_MB} MB at 1000 notes: "
@@ -373,6 +389,38 @@ def output(case: Case) -> str:
 
 # Main --------------------------------------------------------------------------------------
 
+def measured(size: int, formats: list[str], args, formulas: int = 0) -> list[Case]:
+    """The floor, the exporter and the edit of the size-note vault in each format."""
+    vault = vault_for(size, args.work, args.seed, formulas)
+    markdown = concatenated(vault, size, args.seed, args.work, formulas)
+    print(f"{size} notes{f' with {formulas} formulas' if formulas else ''}: "
+          f"{sum(p.stat().st_size for p in vault.rglob('*.md')) / 1e6:.1f} MB of Markdown",
+          flush=True)
+    cases = []
+    for fmt in formats:
+        floor = Case(size, fmt, "floor", formulas=formulas)
+        exporter = Case(size, fmt, "exporter", formulas=formulas)
+        edit = (Case(size, fmt, "edit", formulas=formulas) if fmt == "pdf" and not args.no_edit
+                else None)
+        for repeat in range(args.repeat):
+            folder = args.work / "runs" / f"{vault_name(size, formulas)}-{fmt}"
+            run, target = run_floor(fmt, markdown, folder / "floor", args.work, args.cpus)
+            floor.runs.append(run)
+            describe_output(floor, target)
+            cold, edited, target = run_exporter(fmt, vault, folder / "exporter", args.cpus,
+                                                edit is not None)
+            exporter.runs.append(cold)
+            describe_output(exporter, target)
+            if edit is not None:
+                edit.runs.append(edited)
+                describe_output(edit, target)
+            print(f"  {fmt} #{repeat + 1}: floor {run.seconds:.2f} s, exporter "
+                  f"{cold.seconds:.2f} s" + (f", after an edit {edited.seconds:.2f} s"
+                                              if edited else ""), flush=True)
+        cases += [floor, exporter] + ([edit] if edit else [])
+    return cases
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Exporter vs plain pandoc/WeasyPrint.")
     parser.add_argument("--sizes", default="10,100,1000")
@@ -381,6 +429,8 @@ def main() -> None:
     parser.add_argument("--cpus", type=int, default=None,
                         help="pin every command to the first N CPUs (taskset)")
     parser.add_argument("--no-edit", action="store_true", help="skip the one-note-edited PDF")
+    parser.add_argument("--math", type=int, default=200, metavar="N",
+                        help=f"formulas in the math vault of {MATH_NOTES} notes (0: none)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
     args = parser.parse_args()
@@ -401,30 +451,9 @@ def main() -> None:
     cases: list[Case] = []
     started = time.perf_counter()
     for size in sizes:
-        vault = vault_for(size, args.work, args.seed)
-        markdown = concatenated(vault, size, args.seed, args.work)
-        print(f"{size} notes: {sum(p.stat().st_size for p in vault.rglob('*.md')) / 1e6:.1f} "
-              f"MB of Markdown", flush=True)
-        for fmt in formats:
-            floor = Case(size, fmt, "floor")
-            exporter = Case(size, fmt, "exporter")
-            edit = Case(size, fmt, "edit") if fmt == "pdf" and not args.no_edit else None
-            for repeat in range(args.repeat):
-                folder = args.work / "runs" / f"{size}-{fmt}"
-                run, target = run_floor(fmt, markdown, folder / "floor", args.work, args.cpus)
-                floor.runs.append(run)
-                describe_output(floor, target)
-                cold, edited, target = run_exporter(fmt, vault, folder / "exporter", args.cpus,
-                                                    edit is not None)
-                exporter.runs.append(cold)
-                describe_output(exporter, target)
-                if edit is not None:
-                    edit.runs.append(edited)
-                    describe_output(edit, target)
-                print(f"  {fmt} #{repeat + 1}: floor {run.seconds:.2f} s, exporter "
-                      f"{cold.seconds:.2f} s" + (f", after an edit {edited.seconds:.2f} s"
-                                                  if edited else ""), flush=True)
-            cases += [floor, exporter] + ([edit] if edit else [])
+        cases += measured(size, formats, args)
+    if args.math:
+        cases += measured(MATH_NOTES, ["pdf"], args, args.math)
     print()
     print(table(cases))
     print(f"\n(whole run {time.perf_counter() - started:.0f} s; runs and logs in {args.work})")
