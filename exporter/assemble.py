@@ -14,7 +14,7 @@ from exporter.filters.blocks import ids_alone, take_block_ids
 
 from .model import Note
 from .reader import take_header_lines
-from .vault import normalise, wikilink_target
+from .vault import heading_key, wikilink_target
 
 
 @dataclass
@@ -130,7 +130,7 @@ def prefix_ids(note: Note, doc: pf.Doc, anchor: str, outline: Outline) -> None:
             elem.identifier = prefix + elem.identifier
             used.add(elem.identifier)
         if isinstance(elem, pf.Header):
-            outline.headings.setdefault(normalise(pf.stringify(elem)), elem.identifier)
+            outline.headings.setdefault(heading_key(pf.stringify(elem)), elem.identifier)
         if isinstance(elem, (pf.Link, pf.Image)):
             elem.attributes["note"] = rel  # the filters resolve targets from this note
             if "wikilink" in elem.classes:

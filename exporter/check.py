@@ -19,8 +19,8 @@ from .model import Note
 from .vault import (
     ABSOLUTE,
     Vault,
+    heading_key,
     natural_key,
-    normalise,
     note_in_vault,
     scan,
     vault_path,
@@ -198,7 +198,7 @@ def check_link(link: pf.Link | pf.Image, note: Note, vault: Vault, docs: dict) -
             problems.append(at("error", f"{shown}: no file named '{file_name}' in the vault"))
     elif found is None and embed:
         problems.append(at("error", f"{shown} embeds a note that does not exist"))
-    elif found is None:
+    elif found is None and not (is_file_name(name) and vault.resolve_attachment(name, note)):
         problems.append(at("warning", f"{shown} links to no note (printed as a concept)"))
     elif heading.startswith("^") and not has_block(found, heading[1:], docs):
         problems.append(at("warning", f"{shown}: {found.rel} has no block '{heading}'"))
@@ -244,10 +244,10 @@ def has_heading(note: Note, heading: str, docs: dict) -> bool:
 
     def visit(elem, _doc):
         if isinstance(elem, pf.Header):
-            texts.add(normalise(pf.stringify(elem).strip()))
+            texts.add(heading_key(pf.stringify(elem)))
 
     doc.walk(visit)
-    return normalise(heading.split("#")[-1].strip()) in texts
+    return heading_key(heading.split("#")[-1]) in texts
 
 
 def has_block(note: Note, block_id: str, docs: dict) -> bool:

@@ -110,6 +110,19 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
+# Obsidian compares a link's heading with the note's headings with these as spaces; pandoc
+# made "smart" quotes, dashes and ellipses of the heading's text, so they count as typed
+HEADING_PUNCTUATION = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\\\[\]]")
+TYPED = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "--", "—": "---",
+                       "…": "..."})
+
+
+def heading_key(text: str) -> str:
+    """A heading as Obsidian matches `[[Note#Heading]]` to it: punctuation as spaces,
+    spaces collapsed, case and Unicode form ignored ("`hasTag()`" is "hastag")."""
+    return " ".join(normalise(HEADING_PUNCTUATION.sub(" ", text.translate(TYPED))).split())
+
+
 @dataclass
 class Vault:
     """The index of every note and attachment, built before any filter runs."""

@@ -23,7 +23,7 @@ from exporter.filters.wikilinks import words
 from exporter import images
 from exporter.errors import ExportError
 from exporter.log import reason
-from exporter.vault import IMAGE_SUFFIXES, normalise
+from exporter.vault import IMAGE_SUFFIXES, heading_key
 
 MAX_DEPTH = 10
 MAX_EMBEDS = 1000  # per note: a note embedding another 10 times, 6 deep, is 10^6
@@ -177,9 +177,9 @@ def select(blocks, fragment, note):
         # a list item's text alone is a Plain, which would print with no paragraph
         return [pf.Para(*b.content) if isinstance(b, pf.Plain) else b
                 for b in found] if found else None
-    wanted = normalise(fragment.split("#")[-1].strip())
+    wanted = heading_key(fragment.split("#")[-1])
     for start, block in enumerate(blocks):
-        if isinstance(block, pf.Header) and normalise(pf.stringify(block)) == wanted:
+        if isinstance(block, pf.Header) and heading_key(pf.stringify(block)) == wanted:
             end = next((i for i in range(start + 1, len(blocks))
                         if isinstance(blocks[i], pf.Header) and blocks[i].level <= block.level),
                        len(blocks))

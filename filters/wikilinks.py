@@ -9,11 +9,12 @@ Run alone as a pandoc filter (no vault), every wikilink is a concept.
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 from urllib.parse import unquote
 
 import panflute as pf
 
-from exporter.vault import normalise
+from exporter.vault import heading_key
 
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -39,6 +40,8 @@ def action(elem, doc):
     note = find_note(doc, note_part, elem.attributes.get("note"))
     # with a fragment the link's text names a part of the note, no synonym for the index
     part = {"part": fragment} if fragment else {}
+    if note is None and "wikilink" in elem.classes and is_attachment(doc, note_part, elem):
+        return pf.Span(*display, classes=["attachment"])  # no page to refer to, no concept
     if note is None:
         warn_left_out(doc, note_part, elem.attributes.get("note"))
         name = note_part[:-3] if note_part.lower().endswith(".md") else note_part
@@ -95,13 +98,24 @@ def warn_left_out(doc, note_part, source):
                       from_note.line_of(f"[[{note_part}") if from_note else None)
 
 
+def is_attachment(doc, target, link):
+    """Whether `[[target]]` names a file of the vault that is not a note (a PDF, a canvas)."""
+    vault = getattr(doc, "vault", None)
+    if vault is None or PurePosixPath(target).suffix.lower() in ("", ".md"):
+        return False
+    source = link.attributes.get("note")
+    from_note = vault.note_at(source) if source else None
+    return not vault.refuses(target, from_note) and vault.resolve_attachment(
+        target, from_note) is not None
+
+
 def anchor_in(doc, note, fragment):
     """The id of the note's heading or block the fragment names, else of the note."""
     rel = str(note.rel)
     if fragment.startswith("^"):
         found = doc.blocks.get((rel, fragment[1:]))
     else:  # [[Note#H2#H3]]: the last heading named
-        found = doc.headings.get((rel, normalise(fragment.split("#")[-1].strip())))
+        found = doc.headings.get((rel, heading_key(fragment.split("#")[-1])))
     return found or doc.anchors[rel]
 
 

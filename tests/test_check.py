@@ -65,6 +65,13 @@ def test_an_ambiguous_name_is_a_warning_at_the_link(tmp_path):
         "Index.md:3: warning: [[Same]] is ambiguous (a/Same.md, b/Same.md); using a/Same.md"]
 
 
+def test_headings_and_files_are_found_as_obsidian_finds_them(tmp_path):
+    make_vault(tmp_path, {"a.md": "[[b#hasTag]] [[b#Is it so]] [[c.pdf|the paper]] [[d.pdf]]\n",
+                          "b.md": "## `hasTag()`\n\n## Is it so?\n", "files/c.pdf": b""})
+    assert lines(tmp_path) == ["a.md:1: warning: [[d.pdf]] links to no note (printed as a "
+                               "concept)"]
+
+
 def test_a_heading_the_note_lacks_is_a_warning(tmp_path):
     make_vault(tmp_path, {
         "a.md": "# Top\n\n## Found it\n\n[[b#Missing]] [[b#In Quote]] [[b#Section two]]\n"

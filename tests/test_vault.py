@@ -13,7 +13,7 @@ from exporter.errors import ExportError
 from exporter.log import Warnings
 from exporter.model import Note
 from exporter.reader import read_note
-from exporter.vault import Vault, scan, vault_root
+from exporter.vault import Vault, heading_key, scan, vault_root
 
 from .conftest import FIXTURES
 
@@ -154,3 +154,14 @@ def test_only_a_path_out_of_the_vault_is_refused_with_a_warning():
     assert vault.resolve_attachment("/etc/map.png", prince) is None
     assert [m.split(": ", 1)[1] for m in warnings.messages] == [
         "../../Fortuna: outside the vault; refused", "/etc/map.png: outside the vault; refused"]
+
+
+@pytest.mark.parametrize("link, heading", [
+    ("hasTag", "`hasTag()`"),
+    ("How large can it be", "How large can it be?"),
+    ("Don't panic", "Don’t panic"),  # pandoc's smart quote
+    ("Pages 1--2", "Pages 1–2"),  # and dash
+    ("a b", "a: [b]"),
+])
+def test_a_heading_is_matched_ignoring_punctuation_as_obsidian_does(link, heading):
+    assert heading_key(link) == heading_key(heading)

@@ -88,3 +88,13 @@ def test_links_and_images_written_as_relative_or_encoded_paths_resolve(tmp_path)
                           ("Reading Notes/Discussion questions", "the same, again")]:
         assert re.search(rf'class="xref" data-target="{target}">{shown}</a>', text), shown
     assert 'aria-label="the map again" src="data:image/png' in text
+
+
+def test_headings_match_ignoring_punctuation_and_attachments_print_as_text(tmp_path):
+    text = export(READING, "html", output=tmp_path / "r.html").output.read_text()
+    assert re.search(r'<a href="#fortuna--can-she-be-resisted" [^>]*class="xref"', text)
+    assert re.search(r'<a href="#fortuna--her-flood-and-the-dykes" [^>]*>the dykes</a>', text)
+    assert re.search(r'embed" data-source="Concepts/Fortuna.md">\n<h2[^>]*>Can she be resisted',
+                     text)
+    assert '<span class="attachment">the reading list</span>' in text
+    assert 'data-target="reading list.pdf"' not in text and "map.png, " not in text  # no index
