@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import os
 import tomllib
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import default_folder
 from .errors import ExportError, UsageError
+from .log import Warnings
 from .resources import TEMPLATES
 
 FORMATS = ("pdf", "epub", "latex", "html")
@@ -97,20 +100,62 @@ def themes() -> list[str]:
     return sorted(path.stem for path in folder.glob("*.css"))
 
 
-def load_vault_config(root: Path) -> VaultConfig:
-    """Read exporter.toml from the vault root; a missing file means defaults."""
+def load_vault_config(root: Path, warnings: Warnings | None = None) -> VaultConfig:
+    """Read exporter.toml from the vault root; a missing file means defaults.
+
+    A key it does not know, or a value of the wrong type, warns with the file and line
+    and is left out (the default stands).
+    """
     path = root / CONFIG_NAME
     if not path.is_file():
         return VaultConfig()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ExportError(f"cannot read {CONFIG_NAME}: {error}", path) from error
-    notes = data.get("notes", [])
-    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
-        raise ExportError("'notes' must be a list of note paths or names", path)
-    paper = data.get("paper")
+    hints = typing.get_type_hints(VaultConfig)
+    known = {}
+    for key, value in data.items():
+        if key not in hints:
+            problem = f"unknown key {key!r} (known: {', '.join(hints)}); ignored"
+        elif not of_type(value, hints[key]):
+            problem = f"{key!r} must be {type_name(hints[key])}, not {value!r}; ignored"
+        else:
+            known[key] = value
+            continue
+        if warnings is not None:
+            warnings.warn(problem, CONFIG_NAME, line_of_key(text, key))
+    paper = known.get("paper")
     if paper is not None and paper not in PAPERS:
         raise ExportError(f"unknown paper {paper!r}; choose one of {', '.join(PAPERS)}", path)
-    return VaultConfig(notes=notes, title=data.get("title"), author=data.get("author"), paper=paper,
-                       index_groups=bool(data.get("index_groups", True)))
+    return VaultConfig(**known)
+
+
+def of_type(value, hint) -> bool:
+    """Whether a TOML value fits a VaultConfig field's type (str, bool, list[str], X | None)."""
+    if hint is bool or hint is str or hint is int:
+        return type(value) is hint
+    if typing.get_origin(hint) is list:
+        [item] = typing.get_args(hint)
+        return isinstance(value, list) and all(of_type(v, item) for v in value)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return any(of_type(value, option) for option in typing.get_args(hint)
+                   if option is not type(None))
+    return isinstance(value, hint)
+
+
+def type_name(hint) -> str:
+    if typing.get_origin(hint) is list:
+        return f"a list of {type_name(typing.get_args(hint)[0]).removeprefix('a ')}s"
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return " or ".join(type_name(o) for o in typing.get_args(hint) if o is not type(None))
+    return {str: "a string", bool: "true or false", int: "a whole number"}.get(hint, str(hint))
+
+
+def line_of_key(text: str, key: str) -> int | None:
+    """The line on which `key = ...` is written (TOML's reader gives no positions)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.split("=", 1)[0].strip().strip("\"'") == key:
+            return number
+    return None

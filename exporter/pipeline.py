@@ -184,7 +184,7 @@ def read_vault(options: Options, warnings: Warnings) -> tuple[Vault, VaultConfig
         left_out = {str(error.path): reason(error) for error in warnings.left_out}
     else:
         notes, attachments, left_out = read_around(options.source, root, options, warnings)
-    return Vault(root, notes, attachments, warnings, left_out), load_vault_config(root)
+    return Vault(root, notes, attachments, warnings, left_out), load_vault_config(root, warnings)
 
 
 def leave_out_unparsed(vault: Vault, selected: list[Note], parsed: reader.ParsedNotes,
