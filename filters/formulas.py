@@ -4,14 +4,17 @@ Only when doc.math_pictures is set (run alone: for HTML): the EPUB keeps pandoc'
 LaTeX its own math. Each formula is an inline <svg> of paths (no ids, so formulas never
 clash), sized in em so that it takes the text's size, lowered by its depth so that it
 sits on the baseline; display math is centred on a line of its own. Its TeX is the
-picture's label (aria-label and <title>), never text of the page. A formula drawn once
-is kept in memory and in doc.cache, by its TeX. One ziamath cannot draw prints as code,
-with a warning naming the note and line.
+picture's label (aria-label and <title>), never text of the page; a heading holding one
+gets its text in `data-label`, the formula written out in a line ("e^(iπ)+1=0"), for
+the PDF's bookmarks and running heads (print.css). A formula drawn once is kept in memory
+and in doc.cache, by its TeX. One ziamath cannot draw prints as code, with a warning
+naming the note and line.
 """
 from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as ET
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -21,7 +24,7 @@ from exporter.filters import raw_content
 
 from exporter.cache import digest
 
-ACTS_ON = frozenset([pf.Math])  # all action() acts on
+ACTS_ON = frozenset([pf.Math, pf.Header])  # all action() acts on
 SIZE = 24  # ziamath's font size: SIZE units of its pictures are one em
 VIEWBOX = re.compile(r'<svg ([^>]*?)width="[^"]*" height="[^"]*" viewBox="([^"]+)"')
 BEGIN = re.compile(r"\\begin\{([^}]*)\}")
@@ -30,11 +33,19 @@ UNKNOWN_COMMAND = re.compile(r">\\[A-Za-z]")
 MTEXT = re.compile(r"(<mtext[^>]*>)(.*?)(</mtext>)")  # latex2mathml leaves \text{a < b} unescaped
 PICTURE = '<svg xmlns="http://www.w3.org/2000/svg"'  # how ziamath's pictures start
 DRAWN: dict[tuple[str, bool], str] = {}  # (TeX, display) -> the picture, "" if not drawable
+LABEL = re.compile(r'aria-label="([^"]*)"')
+# MathML's scripts and fractions written out in a line: {0} the first child, {1} the next
+IN_A_LINE = {"msup": "{0}^{1}", "msub": "{0}_{1}", "msubsup": "{0}_{1}^{2}", "mfrac": "{0}/{1}",
+             "msqrt": "√{0}", "mroot": "{1}√{0}", "mover": "{0}", "munder": "{0}",
+             "munderover": "{0}"}
 
 
 def action(elem, doc):
-    if not isinstance(elem, pf.Math) or not getattr(
-            doc, "math_pictures", doc.format.startswith("html")):
+    if not getattr(doc, "math_pictures", doc.format.startswith("html")):
+        return None
+    if isinstance(elem, pf.Header):
+        return label_heading(elem)
+    if not isinstance(elem, pf.Math):
         return None
     tex, display = elem.text, elem.format == "DisplayMath"
     picture = drawn(tex, display, getattr(doc, "cache", None))
@@ -44,6 +55,43 @@ def action(elem, doc):
     raw_content.warn(doc, elem, [f"${tex}$", tex.strip().split("\n")[0]],
                      f"formula not drawn, printed as TeX: {one_line[:60]}")
     return pf.Code(tex.strip(), classes=["math"])
+
+
+def label_heading(header: pf.Header) -> None:
+    """Give a heading that holds a formula's picture its text, the formula in a line."""
+    parts, pictures = [], []
+
+    def visit(elem, _):
+        if is_picture(elem):
+            pictures.append(elem)
+            parts.append(in_a_line(html.unescape(LABEL.search(elem.text)[1])))
+        elif isinstance(elem, pf.Str):
+            parts.append(elem.text)
+        elif isinstance(elem, (pf.Space, pf.SoftBreak, pf.LineBreak)):
+            parts.append(" ")
+    header.walk(visit)
+    if pictures:
+        header.attributes["data-label"] = "".join(parts).strip()
+
+
+def in_a_line(tex: str) -> str:
+    """The formula as text in a line: "e^(iπ)+1=0"."""
+    from ziamath.tex import tex2mml
+
+    def text(node: ET.Element) -> str:
+        tag = node.tag.rpartition("}")[2]
+        if tag not in IN_A_LINE:
+            return (node.text or "") + "".join(text(child) + (child.tail or "") for child in node)
+        parts = [text(child) for child in node]
+        if not tag.startswith(("mover", "munder")):
+            parts = [part if len(part) == 1 else f"({part})" for part in parts]
+        return IN_A_LINE[tag].format(*parts)
+
+    try:
+        return " ".join(text(ET.fromstring(MTEXT.sub(escaped_text, tex2mml(tex, inline=True))))
+                        .split())  # \text's spaces are no-break ones
+    except Exception:  # noqa: BLE001 - as drawn, the formula parsed: this is for safety
+        return tex
 
 
 def is_picture(elem) -> bool:

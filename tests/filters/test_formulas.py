@@ -9,6 +9,7 @@ import subprocess
 import zipfile
 
 import panflute as pf
+import pikepdf
 import pytest
 from exporter.filters import formulas
 from PIL import Image
@@ -125,6 +126,23 @@ def test_the_contents_and_index_stay_right(pdf):
         assert entry in contents
     index = pages["3"]
     assert "determinant, 1" in index and "Analysis, 1, 2" in index
+
+
+def test_a_heading_with_a_formula_names_it_in_bookmarks_and_running_heads(pdf):
+    with pikepdf.open(pdf[0]) as document, document.open_outline() as outline:
+        titles = [(item.title, [child.title for child in item.children])
+                  for item in outline.root]
+    assert ("Analysis on ℝ", ["Limits, and e as one"]) in titles
+    page = next(t for t in page_texts(pdf[0]) if "The reals" in t)
+    assert page.startswith("Analysis on ℝ\n")  # the running head
+
+
+@pytest.mark.parametrize("tex, text", [
+    (r"e^{i\pi} + 1 = 0", "e^(iπ)+1=0"), (r"\mathbb{R}^n", "ℝ^n"), (r"x_i^2", "x_i^2"),
+    (r"\frac{a+b}{2}", "(a+b)/2"), (r"\sqrt{x}", "√x"), (r"\text{if } x < 0", "if x<0"),
+])
+def test_a_formula_in_a_line(tex, text):
+    assert formulas.in_a_line(tex) == text
 
 
 def words(pdf, page: int) -> list[tuple[str, float, float, float, float]]:
