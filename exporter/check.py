@@ -6,11 +6,13 @@ import re
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 import panflute as pf
 
 from exporter.filters import comments, page_citations
 from exporter.filters.blocks import find_block, ids_alone
+from exporter.filters.wikilinks import SCHEME, is_note_link
 
 from . import pandoc, reader
 from .errors import ExportError, UsageError, where
@@ -134,7 +136,7 @@ def check_note(note: Note, vault: Vault, docs: dict) -> list[Problem]:
     doc = parsed(note, docs)
     if isinstance(doc, ExportError):
         return [Problem(str(note.rel), doc.line or note.body_line, "error", doc.message)]
-    problems = [problem for link in wikilinks(doc)
+    problems = [problem for link in [*wikilinks(doc), *markdown_links(doc)]
                 for problem in check_link(link, note, vault, docs)]
     return problems + uncited_pages(note, doc)
 
@@ -177,15 +179,37 @@ def wikilinks(doc: pf.Doc) -> list[pf.Link | pf.Image]:
     return found
 
 
+def markdown_links(doc: pf.Doc) -> list[pf.Link | pf.Image]:
+    """Every [text](Note.md) and local ![image](pic.png), as the export reads them."""
+    found = []
+
+    def visit(elem, _doc):
+        if not isinstance(elem, (pf.Link, pf.Image)) or "wikilink" in elem.classes:
+            return
+        if (isinstance(elem, pf.Link) and is_note_link(elem.url)) or (
+                isinstance(elem, pf.Image) and elem.url and not elem.url.startswith("//")
+                and not SCHEME.match(elem.url)):
+            found.append(elem)
+
+    doc.walk(visit)
+    return found
+
+
 def check_link(link: pf.Link | pf.Image, note: Note, vault: Vault, docs: dict) -> list[Problem]:
-    """What is wrong with one [[link]] or ![[embed]]: its path, its note or file, its heading."""
+    """What is wrong with one [[link]] or ![[embed]] (or Markdown link to a note, or local
+    image): its path, its note or file, its heading."""
     embed = isinstance(link, pf.Image)
-    shown = f"{'!' if embed else ''}[[{link.url}]]"
+    if "wikilink" in link.classes:
+        target, line = link.url, link_line(note, link.url)
+        shown = f"{'!' if embed else ''}[[{link.url}]]"
+    else:
+        target, line = unquote(link.url), note.line_of(f"]({link.url}")
+        shown = f"{'!' if embed else ''}[{pf.stringify(link)}]({link.url})"
 
     def at(severity: str, message: str) -> Problem:
-        return Problem(str(note.rel), link_line(note, link.url), severity, message)
+        return Problem(str(note.rel), line, severity, message)
 
-    name, _, heading = link.url.partition("#")
+    name, _, heading = target.partition("#")
     outside = outside_vault(name, note)
     if outside:
         return [at("warning", f"{shown} is {outside}; links name notes inside the vault, "

@@ -147,6 +147,21 @@ def test_relative_paths_resolve_from_the_note_and_paths_out_of_the_vault_are_war
     ]
 
 
+def test_markdown_links_and_images_are_checked_as_the_export_reads_them(tmp_path):
+    make_vault(tmp_path, {
+        "sub/a.md": "[x](../b.md) ![p](../pics/p%20q.png) ![r](<../pics/p q.png>)\n"
+                    "[y](../nowhere.md)\n![m](gone.png)\n[z](../../out.md)\n"
+                    "[h](../b.md#Missing%20part) [t](../b.md#top) [w](https://x.org/a.md)\n",
+        "b.md": "# Top\n", "pics/p q.png": b""})
+    assert lines(tmp_path) == [
+        "sub/a.md:2: warning: [y](../nowhere.md) links to no note (printed as a concept)",
+        "sub/a.md:3: error: ![m](gone.png): no file named 'gone.png' in the vault",
+        "sub/a.md:4: warning: [z](../../out.md) is a path that leaves the vault; links name "
+        "notes inside the vault, so it resolves to nothing",
+        "sub/a.md:5: warning: [h](../b.md#Missing%20part): b.md has no heading 'Missing part'",
+    ]
+
+
 def test_one_note_is_checked_alone_against_its_whole_vault(tmp_path):
     make_vault(tmp_path, {".obsidian/app.json": "{}", "Notes/a.md": "![[b]] ![[p.png]] [[zz]]\n",
                           "Other/b.md": "[[nowhere]]\n", "Files/p.png": b""})
