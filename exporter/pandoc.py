@@ -27,6 +27,7 @@ READER = "+".join([
     "wikilinks_title_after_pipe", "mark", "hard_line_breaks", "lists_without_preceding_blankline",
 ])
 TIMEOUT_SECONDS = 120
+TAB_STOP = 4  # pandoc's default --tab-stop
 # A note of 700 KB parses in 1 s; pandoc's Markdown reader takes exponential time on some
 # nesting (a staircase of 20 quote levels, 30 nested [[ ), which this bound cuts short.
 PARSE_SECONDS = 30
@@ -123,8 +124,11 @@ def parse_batch(bodies: list[tuple[str, str]]) -> list[str | ExportError | None]
     if not bodies:
         return []
     token = secrets.token_hex(16)
+    # tabs expanded here as pandoc expands them before its reader sees the bundle, so that
+    # each note's byte count still fits it (a note's end was cut off, and the next lost)
+    expanded = [body.expandtabs(TAB_STOP) for _, body in bodies]
     bundle = "".join([f"FORMAT {READER}\n", f"END {token}\n",
-                      *(f"NOTE {len(body.encode('utf-8'))}\n{body}" for _, body in bodies)])
+                      *(f"NOTE {len(body.encode('utf-8'))}\n{body}" for body in expanded)])
     seconds = PARSE_SECONDS + BATCH_SECONDS_PER_MB * len(bundle) / 2**20
     try:
         text = run(["--from", str(NOTES_READER), "--to", "json"], bundle, "a batch of notes",

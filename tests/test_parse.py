@@ -25,6 +25,14 @@ def test_a_note_left_open_does_not_run_into_the_next():
     assert [b["t"] for b in blocks(parsed[0])] == ["Para"]
 
 
+def test_tabs_do_not_cut_a_note_short():
+    # pandoc expands tabs before its reader: the notes' byte counts must count the spaces
+    tabbed = "- a\n\t- b\n\ncode:\n\n\tx\ty\n\nThe end [[Link]].\n"
+    notes = [("a.md", "A\n"), ("b.md", tabbed)]  # the last note of its batch
+    assert [blocks(p) for p in pandoc.parse_notes(notes)] == [
+        blocks(pandoc.markdown_to_json(body, name)) for name, body in notes]
+
+
 real_parse_batch = pandoc.parse_batch
 
 
