@@ -158,13 +158,14 @@ def labelled(svg: str, tex: str, display: bool) -> str:
     match = VIEWBOX.search(svg)
     _, top, width, height = (float(n) for n in match.group(2).split())
     depth = (top + height) / SIZE  # the viewBox's y is 0 on the baseline
-    place = "display:block;margin:0.5em auto" if display else f"vertical-align:{-depth:.3f}em"
+    place = ("max-width:100%;display:block;margin:0.5em auto" if display
+             else f"vertical-align:{-depth:.3f}em")
     label = html.escape(" ".join(tex.split()))
     head = (f'<svg {match.group(1)}class="math {"display" if display else "inline"}" '
             f'role="img" aria-label="{label}" viewBox="{match.group(2)}" '
             f'style="width:{width / SIZE:.3f}em;height:{height / SIZE:.3f}em;{place}">'
             f"<title>{label}</title>")
-    return head + svg[svg.index(">", match.end()) + 1:]
+    return head + svg[svg.index(">", match.end()) + 1:].replace('="black"', '="currentColor"')
 
 
 def main(doc=None):

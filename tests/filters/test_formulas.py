@@ -49,12 +49,13 @@ def test_each_form_is_drawn_as_paths_labelled_with_its_tex(name, display):
     assert picture.startswith(formulas.PICTURE) and "<path" in picture
     assert f'aria-label="{html.escape(" ".join(tex.split()))}"' in picture
     assert "<title>" in picture and " id=" not in picture  # nothing to clash between formulas
+    assert "black" not in picture  # currentColor: the text's colour, where the reader knows it
     _, top, width, height = map(float, re.search(r'viewBox="([^"]+)"', picture)[1].split())
     size = re.search(r'style="width:([\d.]+)em;height:([\d.]+)em;([^"]*)"', picture)
     assert float(size[1]) == pytest.approx(width / formulas.SIZE, abs=0.001)
     assert float(size[2]) == pytest.approx(height / formulas.SIZE, abs=0.001)
     if display:
-        assert size[3] == "display:block;margin:0.5em auto"
+        assert size[3] == "max-width:100%;display:block;margin:0.5em auto"  # shrunk to fit
     else:  # lowered by what it has below its baseline (y = 0)
         assert size[3] == f"vertical-align:{-(top + height) / formulas.SIZE:.3f}em"
 
@@ -190,6 +191,19 @@ def test_the_formulas_are_drawn_on_the_baseline_at_the_text_size(pdf, tmp_path):
     assert formula is not None and abs(formula[3] - math[3]) < 1
     assert 0.8 < (formula[3] - formula[1]) / (math[3] - math[1]) < 1.6  # e^{2i\pi}: x-height
     # and more, by the superscript: the text's size, not a picture's own
+
+
+def test_a_display_formula_wider_than_the_column_is_shrunk_to_fit(pdf, tmp_path):
+    require(shutil.which("pdftoppm") is not None, "pdftoppm (poppler-utils)")
+    page = next(n for n, t in enumerate(page_texts(pdf[0]), 1) if "Shrunk, not cut off" in t)
+    subprocess.run(["pdftoppm", "-gray", "-r", str(DPI), "-f", str(page), "-l", str(page),
+                    "-singlefile", "-png", str(pdf[0]), str(tmp_path / "p")], check=True)
+    image = Image.open(tmp_path / "p.png")
+    at = {text: box for text, *box in words(pdf[0], page)}
+    width = image.width * 72 / DPI
+    drawn = ink(image, (0, at["it:"][3] + 1, width, at["Shrunk,"][1] - 1))
+    margin = at["Shrunk,"][0]
+    assert drawn is not None and drawn[0] >= margin - 1 and drawn[2] <= width - margin + 1
 
 
 def test_the_html_has_each_formula_as_a_labelled_svg(tmp_path):
