@@ -28,6 +28,7 @@ class VaultConfig:
     author: str | None = None
     paper: str | None = None
     index_groups: bool = True
+    break_before: int = 1  # headings of this level and above start a page (PDF, LaTeX)
 
 
 @dataclass
@@ -126,6 +127,8 @@ def load_vault_config(root: Path, warnings: Warnings | None = None) -> VaultConf
             continue
         if warnings is not None:
             warnings.warn(problem, CONFIG_NAME, line_of_key(text, key))
+    if not 1 <= known.get("break_before", 1) <= 6:
+        raise ExportError("'break_before' must be a heading level, 1 to 6", path)
     paper = known.get("paper")
     if paper is not None and paper not in PAPERS:
         raise ExportError(f"unknown paper {paper!r}; choose one of {', '.join(PAPERS)}", path)

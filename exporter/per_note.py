@@ -40,7 +40,7 @@ class Context:
 
     format: str  # "html" or "latex": what the filters write raw markup for
     flags: dict  # allow_remote, allow_raw_latex, inline_images, paged, short_citations,
-    # citations_once
+    # citations_once, break_before
     own_chapter: bool  # one chapter per note (several notes), else the note's own H1s
     vault: Vault
     parsed: ParsedNotes

@@ -110,6 +110,7 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
         flags=dict(allow_remote=options.allow_remote, allow_raw_latex=options.allow_raw_latex,
                    inline_images=options.fmt in ("epub", "html"),  # pandoc is sandboxed
                    paged=options.fmt == "pdf",  # footnotes at the page foot
+                   break_before=config.break_before,
                    math_pictures=options.fmt in ("pdf", "html"),  # the EPUB has MathML
                    ereader_links=options.fmt == "epub",  # no obsidian:// links
                    short_citations=options.short_citations,

@@ -2,6 +2,7 @@
 
 comments first: nothing inside %%...%% may be embedded, linked or tagged.
 embeds next: what they bring in then passes through every later filter.
+page_breaks before raw_content, which would vet the break's style away.
 raw_content after embeds, so embedded copies are vetted too, and before the filters that
   write raw LaTeX of their own (callouts, wikilinks, tags), which it must not touch.
 formulas after raw_content: the pictures it draws are raw HTML of its own.
@@ -24,14 +25,15 @@ from . import (
     footnotes,
     formulas,
     index_terms,
+    page_breaks,
     page_citations,
     raw_content,
     tags,
     wikilinks,
 )
 
-CHAIN = [comments, embeds, raw_content, formulas, blocks, callouts, page_citations, wikilinks,
-         index_terms, tags, footnotes]
+CHAIN = [comments, embeds, page_breaks, raw_content, formulas, blocks, callouts, page_citations,
+         wikilinks, index_terms, tags, footnotes]
 
 
 def run_chain(doc):
