@@ -56,3 +56,14 @@ def test_characters_latin_modern_lacks_print_in_fallback_fonts(exported):
              for font in page["/Resources"]["/Font"].values()}
     assert {"NotoSerif-Regular", "NotoSerif-Italic", "DejaVuSans-Bold"} <= fonts
     assert any(font.startswith("NotoSerifCJK") for font in fonts)
+
+
+def test_one_note_with_no_h1_starts_after_the_contents_page(tmp_path):
+    require_tex()
+    note = tmp_path / "vault" / "A note without H1.md"
+    note.parent.mkdir()
+    note.write_text("The note's first words.\n\n## First section\n\nText.\n\n## Second\n\nMore.\n")
+    result = export(note, "latex", output=tmp_path / "out" / "n.tex", compile_tex=True)
+    pages = page_texts(result.extra[0])
+    contents = next(page for page in pages if "Contents" in page)
+    assert "First section" in contents and "first words" not in contents
