@@ -164,7 +164,7 @@ def chapters_in(copy: pf.Doc, doc: pf.Doc, book: Book) -> list[Part]:
     for block in copy.content:
         note = starts.get(getattr(block, "identifier", ""), note)
         if isinstance(block, pf.Header) and block.level == 1:
-            parts.append(Part(pf.stringify(block).strip(), block.identifier, len(parts) + 1,
+            parts.append(Part(heading_text(block), block.identifier, len(parts) + 1,
                               note, list(block.content)))
         elif parts:
             parts[-1].blocks.append(block)
@@ -284,17 +284,23 @@ def anchor_labels(doc: pf.Doc) -> dict[str, str]:
     chapter = None
     for block in doc.content:
         if isinstance(block, pf.Header) and block.level == 1:
-            chapter = pf.stringify(block).strip()
+            chapter = heading_text(block)
             labels[block.identifier] = chapter
 
         def visit(elem, _, chapter=chapter):
             name = getattr(elem, "identifier", "")
             if not name or name in labels:
                 return
-            heading = pf.stringify(elem).strip() if isinstance(elem, pf.Header) else None
+            heading = heading_text(elem) if isinstance(elem, pf.Header) else None
             labels[name] = " › ".join(x for x in (chapter, heading) if x) or name
         block.walk(visit)
     return labels
+
+
+def heading_text(header: pf.Header) -> str:
+    """A heading's text; with a formula, the text the formulas filter gave it (stringify
+    would give the picture's SVG)."""
+    return header.attributes.get("data-label") or pf.stringify(header).strip()
 
 
 def is_callout(elem) -> bool:
@@ -308,7 +314,7 @@ def take_points(body: pf.Div) -> list[Point]:
 
     def visit(elem, _):
         if isinstance(elem, pf.Header):
-            section[0] = pf.stringify(elem).strip()
+            section[0] = heading_text(elem)
         if is_callout(elem):
             points.append(point_of(elem, section[0]))
             return points[-1].marker

@@ -16,6 +16,8 @@ from PIL import Image
 
 from exporter import export, pandoc
 from exporter.cache import Cache
+from exporter.config import Options
+from exporter.render.handout import export_handout
 
 from ..conftest import FIXTURES, epubcheck, page_texts, printed_pages, require, require_tex
 
@@ -220,6 +222,15 @@ def test_the_html_has_each_formula_as_a_labelled_svg(tmp_path):
     body = re.sub(r"<svg.*?</svg>|<code.*?</code>|<title>.*?</title>", "", page, flags=re.S)
     for source in TEX_SOURCE:
         assert source not in body, source
+
+
+def test_the_handout_draws_the_formulas_and_names_a_chapter_with_one_as_text(tmp_path):
+    result = export_handout(Options(fmt="html", source=VAULT, output=tmp_path / "h.pdf"))
+    text = " ".join("".join(page_texts(result.output)).split())
+    assert "xmlns" not in text and "<svg" not in text
+    for source in TEX_SOURCE:
+        assert source not in text.replace(GATHERED, ""), source
+    assert "Analysis on ℝ guide p. 2" in text  # the key concept linked to that chapter
 
 
 def test_the_epub_keeps_mathml_and_passes_epubcheck(tmp_path):
