@@ -21,14 +21,15 @@ def render(doc: pf.Doc, book: Book, parts: list[str] = (), self_contained: bool 
     """
     doc.metadata["title-page"] = pf.MetaBlocks(pf.RawBlock(title_page(book), "html"))
     embedding = ["--embed-resources", f"--resource-path={book.root}"] if self_contained else []
-    return render_body(doc, book, ["--toc", "--toc-depth=2", *embedding], parts)
+    return render_body(doc, book, ["--toc", "--toc-depth=2", *embedding], parts, screen=True)
 
 
 def render_body(doc: pf.Doc, book: Book, extra: list[str] = (), parts: list[str] = (),
-                css: str = "") -> str:
+                css: str = "", screen: bool = False) -> str:
     """The guide's body as an HTML document for WeasyPrint (no title page, no contents):
-    the blocks of `parts`, then the Doc's own; `css` after the guide's styles."""
-    doc.metadata["styles"] = pf.MetaBlocks(pf.RawBlock(styles(book) + css, "html"))
+    the blocks of `parts`, then the Doc's own; `css` after the guide's styles; with
+    `screen`, the styles of the HTML page on a screen too."""
+    doc.metadata["styles"] = pf.MetaBlocks(pf.RawBlock(styles(book, screen) + css, "html"))
     template = book.template or TEMPLATES / "guide.html"
     return pandoc.write(doc, "html5", [
         "--standalone", f"--template={template}", "--wrap=none", *extra,
@@ -59,10 +60,12 @@ def title_fields(book: Book) -> dict:
     return dict(title=book.title, author=book.author, source=book.source, tags=book.tags)
 
 
-def styles(book: Book) -> str:
-    """The paper size, print.css, callouts.css, the theme, then the user's CSS."""
+def styles(book: Book, screen: bool = False) -> str:
+    """The paper size, print.css, callouts.css, the theme, with `screen` screen.css, then
+    the user's CSS."""
     page = f"@page {{ size: {PAGE_SIZES[book.paper]}; }}\n"
     duplex = "h1 { break-before: right; }\n" if book.duplex else ""
     user = book.css.read_text(encoding="utf-8") if book.css else ""
     return "\n".join([page, template_text("print.css"), template_text("callouts.css"),
-                      template_text(f"themes/{book.theme}.css"), duplex, user])
+                      template_text(f"themes/{book.theme}.css"), duplex,
+                      template_text("screen.css") if screen else "", user])
