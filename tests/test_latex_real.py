@@ -67,3 +67,9 @@ def test_one_note_with_no_h1_starts_after_the_contents_page(tmp_path):
     pages = page_texts(result.extra[0])
     contents = next(page for page in pages if "Contents" in page)
     assert "First section" in contents and "first words" not in contents
+
+
+def test_lists_and_quotes_nest_deeper_than_latex_lets_them(exported):
+    text = exported["text"]
+    assert "· four • five – six ∗ seven" in text and "A. four 1. five" in text
+    assert text.count("quote") >= 7
