@@ -69,6 +69,6 @@ def book_language(notes: list[Note], warnings: Warnings) -> str:
         return "en"
     if not LANGUAGE_TAG.match(str(lang)):
         warnings.warn(f"front-matter lang {str(lang)[:40]!r} is not a language tag (such as "
-                      "en or de-CH); using en", notes[0].rel, 2)
+                      "en or de-CH); using en", notes[0].rel, 2, kind="language")
         return "en"
     return str(lang)

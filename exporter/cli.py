@@ -10,7 +10,7 @@ from rich.console import Console
 
 from .config import Options, themes
 from .errors import ExportError, UsageError
-from .log import left_out_summary
+from .log import grouped, left_out_summary
 from .progress import Progress, for_console
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -33,6 +33,8 @@ COMMON = options(
     click.option("--author", help="Author shown on the title page."),
     click.option("--strict", is_flag=True, help="Treat every warning as an error."),
     click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors."),
+    click.option("-v", "--verbose", is_flag=True,
+                 help="List every warning (else a kind warned of often is one line)."),
     click.option("-j", "--jobs", type=click.IntRange(min=1),
                  help="Processes at once [default: one per CPU]."),
     click.option("--no-cache", "cache", flag_value=False, default=True,
@@ -120,13 +122,14 @@ def handout(path: Path, chapters: tuple[str, ...], booklet: bool, **given) -> No
 def watch(path: Path, fmt: str, **given) -> None:
     """Export, then export again each time a note is saved (Ctrl-C stops)."""
     from .watch import watch as keep_watching
-    quiet = given.get("quiet", False)
+    quiet, verbose = given.get("quiet", False), given.get("verbose", False)
 
     def report(line: str) -> None:
         if not quiet or line.startswith("error"):
             stderr.print(line, markup=False)
 
-    run(fmt, path, given, lambda options, progress: keep_watching(options, report))
+    run(fmt, path, given, lambda options, progress: keep_watching(options, report,
+                                                                    verbose=verbose))
 
 
 @app.command()
@@ -141,7 +144,7 @@ def check(path: Path, fmt: str) -> None:
 def run(fmt: str, path: Path, given: dict, action=None) -> None:
     """Build the Options, export (or run `action` on them), report; exit 1 on ExportError,
     2 on a usage error, 130 on Ctrl-C."""
-    quiet = given.pop("quiet", False)
+    quiet, verbose = given.pop("quiet", False), given.pop("verbose", False)
     progress = Progress() if quiet else for_console(stderr)
     try:
         options = Options(fmt=fmt, source=path, **given)
@@ -160,18 +163,20 @@ def run(fmt: str, path: Path, given: dict, action=None) -> None:
     finally:
         progress.close()
     if result is not None:
-        for line in report(result, quiet):
+        for line in report(result, quiet, verbose):
             stderr.print(line, markup=False)
 
 
-def report(result, quiet: bool = False) -> list[str]:
+def report(result, quiet: bool = False, verbose: bool = False) -> list[str]:
     """What an export says when it is done: the notes it left out (errors, even when
-    quiet), its warnings, what it wrote, and a closing line naming the notes left out."""
+    quiet), its warnings (grouped by kind unless `verbose`), what it wrote, and a closing
+    line naming the notes left out."""
     errors = [f"error: {error}" for error in result.left_out]
     summary = [left_out_summary(result.left_out)] if result.left_out else []
     if quiet:
         return [*errors, *summary]
-    warnings = [f"warning: {message}" for message in result.warnings]
+    shown = result.warnings if verbose else grouped(result.warnings)
+    warnings = [f"warning: {message}" for message in shown]
     written = [f"wrote {path}" for path in [result.output, *result.extra]]
     return [*errors, *warnings, *written, *summary]
 

@@ -126,7 +126,7 @@ def load_vault_config(root: Path, warnings: Warnings | None = None) -> VaultConf
             known[key] = value
             continue
         if warnings is not None:
-            warnings.warn(problem, CONFIG_NAME, line_of_key(text, key))
+            warnings.warn(problem, CONFIG_NAME, line_of_key(text, key), kind="config")
     if not 1 <= known.get("break_before", 1) <= 6:
         raise ExportError("'break_before' must be a heading level, 1 to 6", path)
     paper = known.get("paper")

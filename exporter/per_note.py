@@ -80,7 +80,7 @@ class Filtered:
     cited: list[str] = field(default_factory=list)  # the citekeys it cites
     images: list[str] = field(default_factory=list)  # vault paths of the images it shows
     contents: list[dict] = field(default_factory=list)  # its headings, for the contents
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[list] = field(default_factory=list)  # Message.fields() of each
     embedded: list[str] = field(default_factory=list)  # the notes it took text from
     citations: dict[str, str] = field(default_factory=dict)  # placeholder -> Cite, as JSON
 
@@ -173,8 +173,8 @@ def filtered_doc(note: Note, context: Context, warnings: Warnings) -> Filtered:
                           check_circular=False)[1:-1],
         occurrences=doc.index_occurrences, tags=doc.tags, chapter_pages=doc.chapter_pages,
         uncited=doc.uncited, cited=doc.cited, images=[str(image) for image in doc.images],
-        contents=contents(doc), warnings=warnings.messages, embedded=doc.embedded,
-        citations=cites)
+        contents=contents(doc), warnings=[m.fields() for m in warnings.messages],
+        embedded=doc.embedded, citations=cites)
 
 
 def contents(doc: pf.Doc) -> list[dict]:

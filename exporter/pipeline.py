@@ -126,7 +126,7 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
         warnings.extend(part.warnings)
     for note in sorted({note for part in filtered for note, _ in part.uncited}):
         warnings.warn("page numbers but no book to cite (front matter needs `author`); "
-                      "left as written", note)
+                      "left as written", note, kind="uncited-pages")
     book.tags = unique([*book.tags, *(tag for part in filtered for tag in part.tags)])
     meta = metadata(options, book, found)
     parts, references = [part.blocks for part in filtered], []

@@ -83,15 +83,17 @@ def front_matter(text: str, rel: Path, warnings: Warnings) -> dict:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         warnings.warn(f"front matter unreadable, exported as text: {error}".splitlines()[0],
-                      rel, mark.line + 2 if mark else 1)
+                      rel, mark.line + 2 if mark else 1, kind="front-matter")
         return {}
     except (ValueError, TypeError, OverflowError) as error:  # date: 2020-02-30, !!int abc
-        warnings.warn(f"front matter unreadable, exported as text: {error}", rel, 2)
+        warnings.warn(f"front matter unreadable, exported as text: {error}", rel, 2,
+                      kind="front-matter")
         return {}
     finally:
         loader.dispose()
     if not isinstance(meta, dict):
-        warnings.warn("front matter unreadable, exported as text: not a mapping", rel, 2)
+        warnings.warn("front matter unreadable, exported as text: not a mapping", rel, 2,
+                      kind="front-matter")
         return {}
     return meta
 

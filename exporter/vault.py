@@ -59,7 +59,8 @@ def scan(root: Path, exclude: list[Path] = (), warnings: Warnings | None = None
             continue
         if not where.is_relative_to(inside):
             if warnings is not None:
-                warnings.warn("a symlink to outside the vault; skipped", rel.as_posix())
+                warnings.warn("a symlink to outside the vault; skipped", rel.as_posix(),
+                              kind="symlink")
             continue
         if not path.is_file():
             continue
@@ -234,7 +235,8 @@ class Vault:
         if path is None:
             self.warnings.warn(f"{target}: outside the vault; refused",
                                from_note.rel if from_note else None,
-                               from_note.line_of(target) if from_note else None)
+                               from_note.line_of(target) if from_note else None,
+                               kind="outside-vault")
         return path
 
     def _choose(self, target: str, candidates: list[Note], from_note: Note | None) -> Note:
@@ -245,7 +247,7 @@ class Vault:
         if len(ranked) > 1:
             names = ", ".join(str(n.rel) for n in ranked)
             self.warnings.warn(f"[[{target}]] is ambiguous ({names}); using {ranked[0].rel}",
-                               from_note.rel if from_note else None)
+                               from_note.rel if from_note else None, kind="ambiguous-link")
         return ranked[0]
 
 

@@ -11,7 +11,7 @@ import watchfiles
 
 from .config import CONFIG_NAME, Options
 from .errors import ExportError
-from .log import left_out_summary
+from .log import grouped, left_out_summary
 from .pipeline import Result, export, output_dirs_inside
 from .vault import IMAGE_SUFFIXES, SKIPPED_DIRS, vault_root
 
@@ -19,19 +19,21 @@ DEBOUNCE_MS = 300  # an editor's save is often several writes
 
 
 def watch(options: Options, report: Callable[[str], None],
-          stop: threading.Event | None = None) -> None:
+          stop: threading.Event | None = None, verbose: bool = False) -> None:
     """Export now and after every change below the vault's root, until `stop` is set
-    (or Ctrl-C). Each export's result, time or error goes to `report`."""
+    (or Ctrl-C). Each export's result, time or error goes to `report`; its warnings
+    grouped by kind unless `verbose`."""
     root = vault_root(options.source)
     relevant = Relevant(root, options)
-    relevant.exported(rebuild(options, report))
+    relevant.exported(rebuild(options, report, verbose))
     changes = watchfiles.watch(root, watch_filter=relevant, stop_event=stop,
                                debounce=DEBOUNCE_MS, raise_interrupt=False)
     for _ in changes:
-        relevant.exported(rebuild(options, report))
+        relevant.exported(rebuild(options, report, verbose))
 
 
-def rebuild(options: Options, report: Callable[[str], None]) -> Result | None:
+def rebuild(options: Options, report: Callable[[str], None], verbose: bool = False
+            ) -> Result | None:
     started = time.monotonic()
     try:
         result = export(options)
@@ -40,7 +42,7 @@ def rebuild(options: Options, report: Callable[[str], None]) -> Result | None:
         return None
     for error in result.left_out:
         report(f"error: {error}")
-    for message in result.warnings:
+    for message in result.warnings if verbose else grouped(result.warnings):
         report(f"warning: {message}")
     report(f"wrote {result.output} in {time.monotonic() - started:.1f} s")
     if result.left_out:

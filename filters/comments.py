@@ -22,7 +22,7 @@ def prepare(doc):
 def finalize(doc):
     doc.content = scrub_list(doc.content, doc, top_level=True)
     if doc.comment_open:
-        warn(doc, "a %% comment is never closed; it hides the rest of the note")
+        warn(doc, "a %% comment is never closed; it hides the rest of the note", "comment")
 
 
 ACTS_ON = frozenset([pf.Str])  # all action() acts on
@@ -47,7 +47,7 @@ def scrub_list(children, doc, top_level=False):
     kept = []
     for child in children:
         if top_level and starts_note(child) and doc.comment_open:
-            warn(doc, "a %% comment is never closed; closed at the next note")
+            warn(doc, "a %% comment is never closed; closed at the next note", "comment")
             doc.comment_open = False
         kept.extend(scrub(child, doc))
     return kept
@@ -108,10 +108,10 @@ def starts_note(elem) -> bool:
         {"chapter", "note-start"} & set(elem.classes))
 
 
-def warn(doc, message):
+def warn(doc, message, kind=None):
     warnings = getattr(doc, "warnings", None)
     if warnings is not None:
-        warnings.warn(message, getattr(doc, "first_note", None))
+        warnings.warn(message, getattr(doc, "first_note", None), kind=kind)
     else:
         pf.debug(f"warning: {message}")
 

@@ -106,36 +106,40 @@ def embed_note(link, doc, chain, depth):
         return notice(f"(embed of {target} omitted: outside the vault)")
     left_out = vault.left_out_note(name) if note is None and name else None
     if left_out:
-        warn(doc, f"![[{target}]]: {left_out} is left out ({vault.left_out[left_out]})", source)
+        warn(doc, f"![[{target}]]: {left_out} is left out ({vault.left_out[left_out]})", source,
+             kind="left-out-note")
         return notice(f"(embed of {target} omitted: left out)")
     if note is None:
-        warn(doc, f"![[{target}]]: no such note", source)
+        warn(doc, f"![[{target}]]: no such note", source, kind="missing-embed")
         return notice(f"(embed of {target} omitted: no such note)")
     key = f"{note.rel}#{fragment}" if fragment else str(note.rel)
     outer = chain or [f"{source}" if source else "?"]
     if key in outer:
-        warn(doc, f"embed cycle: {' -> '.join([*outer, key])}", source)
+        warn(doc, f"embed cycle: {' -> '.join([*outer, key])}", source, kind="embed-cycle")
         return notice(f"(embed of {target} omitted: cycle)")
     if len(outer) > MAX_DEPTH:
-        warn(doc, f"![[{target}]]: embeds nested deeper than {MAX_DEPTH}", source)
+        warn(doc, f"![[{target}]]: embeds nested deeper than {MAX_DEPTH}", source,
+             kind="embed-limit")
         return notice(f"(embed of {target} omitted: nested deeper than {MAX_DEPTH})")
     if doc.embeds_left <= 0:
-        warn(doc, f"![[{target}]]: more than {MAX_EMBEDS} embeds in one note", source)
+        warn(doc, f"![[{target}]]: more than {MAX_EMBEDS} embeds in one note", source,
+             kind="embed-limit")
         return notice(f"(embed of {target} omitted: more than {MAX_EMBEDS} embeds)")
     try:
         embedded = doc.notes.doc(note)
     except ExportError as error:  # a note that is no part of the guide, parsed only now
-        warn(doc, f"![[{target}]]: {note.rel} cannot be embedded ({reason(error)})", source)
+        warn(doc, f"![[{target}]]: {note.rel} cannot be embedded ({reason(error)})", source,
+             kind="left-out-note")
         return notice(f"(embed of {target} omitted: it cannot be read)")
     doc.embeds_left -= 1
     doc.embedded.append(str(note.rel))
     blocks = select(comments.without_comments(embedded), fragment, note)
     if blocks is None:
-        warn(doc, f"![[{target}]]: {note.name} has no {fragment!r}", source)
+        warn(doc, f"![[{target}]]: {note.name} has no {fragment!r}", source, kind="missing-part")
         return notice(f"(embed of {target} omitted: not found)")
     if depth + 1 + deepest(blocks) > MAX_NESTING:
         warn(doc, f"![[{target}]]: would nest the text more than {MAX_NESTING} levels deep",
-             source)
+             source, kind="embed-limit")
         return notice(f"(embed of {target} omitted: nested too deeply)")
     box = pf.Div(*blocks, classes=["embed"], attributes={"data-source": str(note.rel)})
     detach(box, str(note.rel), doc)
@@ -220,13 +224,14 @@ def image(elem, doc):
         why = images.data_uri_problem(elem.url)
         if why is None:
             return None
-        warn(doc, f"image refused: a data: URI holding {why}", *place(elem, doc))
+        warn(doc, f"image refused: a data: URI holding {why}", *place(elem, doc),
+             kind="refused-image")
         return placeholder("refused image")
     if elem.url.lower().startswith(REMOTE):
         return remote_image(elem, doc)
     if SCHEME.match(elem.url):
         warn(doc, f"image refused: {elem.url} is not a file of the vault",
-             *place(elem, doc))
+             *place(elem, doc), kind="refused-image")
         return placeholder(f"refused image: {elem.url}")
     if wikilink and PurePosixPath(target).suffix.lower() not in IMAGE_SUFFIXES:
         if is_note_embed(elem):
@@ -235,24 +240,27 @@ def image(elem, doc):
     found, refused = find_image(target, elem, doc)
     if found is None:
         if not refused:  # the vault has warned about a path out of it
-            warn(doc, f"image not found: {target}", elem.attributes.get("note"))
+            warn(doc, f"image not found: {target}", elem.attributes.get("note"),
+                 kind="missing-image")
         return placeholder(f"missing image: {target}")
     if getattr(doc, "inline_images", False):
         try:
             data, mime = doc.vault.read_attachment(found), MIME[found.suffix.lower()]
         except (OSError, ValueError) as error:
-            warn(doc, f"image not read: {error}", elem.attributes.get("note"))
+            warn(doc, f"image not read: {error}", elem.attributes.get("note"),
+                 kind="missing-image")
             return placeholder(f"missing image: {target}")
         why = images.problem(data, mime)
         if why:
-            warn(doc, f"image refused: {target} is {why}", elem.attributes.get("note"))
+            warn(doc, f"image refused: {target} is {why}", elem.attributes.get("note"),
+                 kind="refused-image")
             return placeholder(f"refused image: {target}")
         url = images.data_uri(data, mime)
     elif doc.format == "latex":
         refused, why = tex_problem(found, doc)
         if why:
             warn(doc, f"image {'refused' if refused else 'left out'}: {target} is {why}",
-                 elem.attributes.get("note"))
+                 elem.attributes.get("note"), kind="refused-image")
             return placeholder(f"{'refused image' if refused else 'image left out'}: {target}")
         url = str(images.tex_file(found))
     else:
@@ -314,7 +322,8 @@ def remote_image(elem, doc):
             return printed(elem, images.data_uri(data, mime), elem.url.rsplit("/", 1)[-1])
         except (OSError, ValueError) as error:
             why = str(error)
-    warn(doc, f"remote image not fetched: {elem.url} ({why})", *place(elem, doc))
+    kind = "remote-image" if not getattr(doc, "allow_remote", False) else "remote-image-failed"
+    warn(doc, f"remote image not fetched: {elem.url} ({why})", *place(elem, doc), kind=kind)
     return placeholder(f"remote image: {elem.url}")
 
 
@@ -351,10 +360,11 @@ def place(elem, doc):
     return rel, note.line_of(elem.url) if note else None
 
 
-def warn(doc, message, where=None, line=None):
+def warn(doc, message, where=None, line=None, kind=None):
+    """Warnings.warn of the document's warnings (`kind` as there); alone, pandoc's stderr."""
     warnings = getattr(doc, "warnings", None)
     if warnings is not None:
-        warnings.warn(message, where, line)
+        warnings.warn(message, where, line, kind=kind)
     else:
         pf.debug(f"warning: {message}")
 

@@ -53,7 +53,7 @@ def action(elem, doc):
         return pf.RawInline(picture, "html")
     one_line = " ".join(tex.split())
     raw_content.warn(doc, elem, [f"${tex}$", tex.strip().split("\n")[0]],
-                     f"formula not drawn, printed as TeX: {one_line[:60]}")
+                     f"formula not drawn, printed as TeX: {one_line[:60]}", kind="formula")
     return pf.Code(tex.strip(), classes=["math"])
 
 

@@ -104,7 +104,7 @@ def vet_html(elem, doc):
         named = next((name for name, attrs in tags if name in DROPPED_TAGS and attrs is not None),
                      None)
         if named:  # a lone closing tag goes quietly
-            warn(doc, elem, [elem.text], f"raw HTML <{named}> dropped")
+            warn(doc, elem, [elem.text], f"raw HTML <{named}> dropped", kind="raw-html")
         return []
     if len(tags) == 1 and tags[0][0] == "img" and tags[0][1] is not None:
         return raw_image(elem, dict(tags[0][1]), doc)
@@ -112,7 +112,7 @@ def vet_html(elem, doc):
                if loads(name, key, value)]
     for name, key in loading:
         warn(doc, elem, [elem.text], f"raw HTML <{name} {key}=...>: {key} dropped, it loads "
-                                     "something from outside the notes")
+                                     "something from outside the notes", kind="raw-html")
     if loading:  # the tags stay, so that each still has its closing tag
         elem.text = WithoutLoads(elem.text).html
     return None
@@ -122,7 +122,7 @@ def raw_image(elem, attrs, doc):
     """<img src=...> as an Image, vetted by the embeds filter like ![alt](src)."""
     for key, value in attrs.items():
         if key != "src" and loads("img", key, value):
-            warn(doc, elem, [elem.text], f"raw HTML <img {key}=...> dropped")
+            warn(doc, elem, [elem.text], f"raw HTML <img {key}=...> dropped", kind="raw-html")
             return []
     kept = {k: v for k, v in attrs.items() if k in ("width", "height") and v}
     note = note_of(elem, doc)
@@ -145,7 +145,7 @@ def vet_attributes(elem, doc):
             del elem.attributes[key]
             written = [f"{key}={value}", f'{key}="{value}"', f"{key}='{value}'", value]
             warn(doc, elem, written, f"attribute {key}={value!r} dropped: it loads something "
-                                     "from outside the notes")
+                                     "from outside the notes", kind="raw-html")
 
 
 def loads(tag, key, value) -> bool:
@@ -167,7 +167,7 @@ def vet_tex(elem, text, doc):
     shown = " ".join(text.split())[:60]
     written = [f"${text}$", f"$${text}$$", text] if isinstance(elem, pf.Math) else [text]
     warn(doc, elem, written, f"raw LaTeX dropped (it may read files or run commands; "
-                          f"--allow-raw-latex keeps it): {shown}")
+                          f"--allow-raw-latex keeps it): {shown}", kind="raw-latex")
     return pf.Code(text) if isinstance(elem, pf.Math) else []
 
 
@@ -262,12 +262,13 @@ def note_of(elem, doc):
         elem = elem.parent
 
 
-def warn(doc, elem, needles, message):
-    """Warn, naming the note and the line of the first of `needles` found in it."""
+def warn(doc, elem, needles, message, kind=None):
+    """Warn, naming the note and the line of the first of `needles` found in it; `kind`
+    as for Warnings.warn."""
     rel = note_of(elem, doc)
     vault = getattr(doc, "vault", None)
     note = vault.note_at(rel) if vault is not None and rel else None
-    embeds.warn(doc, message, rel, note.line_of(*needles) if note else None)
+    embeds.warn(doc, message, rel, note.line_of(*needles) if note else None, kind=kind)
 
 
 def main(doc=None):

@@ -95,7 +95,8 @@ def warn_left_out(doc, note_part, source):
         from_note = vault.note_at(source) if source else None
         warnings.warn(f"[[{note_part}]]: {left_out} is left out ({vault.left_out[left_out]}); "
                       "printed as a concept", source,
-                      from_note.line_of(f"[[{note_part}") if from_note else None)
+                      from_note.line_of(f"[[{note_part}") if from_note else None,
+                      kind="left-out-note")
 
 
 def is_attachment(doc, target, link):

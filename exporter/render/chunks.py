@@ -44,7 +44,7 @@ class Chunk(Part):
     """A part laid out (its numbers left out), the places of its numbers, its warnings."""
 
     slots: list[stamps.Slot] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[list] = field(default_factory=list)  # Message.fields() of each
 
 
 def group(units: list[str], processes: int) -> list[list[str]]:
@@ -166,7 +166,8 @@ def lay_out_part(body: str, root: Path, target: Path) -> Chunk:
         document.pages[0].anchors[name] = (0, 0, 0, 0)
     document.write_pdf(target)
     return Chunk(str(target), len(document.pages), anchors=anchors,
-                 bookmarks=document.make_bookmark_tree(), slots=slots, warnings=warnings.messages)
+                 bookmarks=document.make_bookmark_tree(), slots=slots,
+                 warnings=[m.fields() for m in warnings.messages])
 
 
 def numbering(guide, chunks: list[Chunk], starts: list[int], pages: dict[str, int],

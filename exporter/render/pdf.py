@@ -74,7 +74,7 @@ class CollectedWarnings(logging.Handler):
     def emit(self, record):
         if record.getMessage().startswith(ENVIRONMENT_NOTICES):
             return
-        self.warnings.warn(f"PDF layout: {record.getMessage()}")
+        self.warnings.warn(f"PDF layout: {record.getMessage()}", kind="pdf-layout")
 
     def __enter__(self):
         logging.getLogger("weasyprint").addHandler(self)
