@@ -11,7 +11,8 @@ doc.ereader_links (the EPUB), a link of a scheme e-readers do not open (obsidian
 zotero://) prints as its text.
 LaTeX output: raw LaTeX and math that read or write files, or run code (\\input, \\include,
 \\openin, \\write18, \\directlua, ...) are dropped unless doc.allow_raw_latex; raw LaTeX
-that ends in a command gets {} before text, so that the text cannot lengthen its name.
+that ends in a command gets {} before text, so that the text cannot lengthen its name; of
+raw HTML, LaTeX keeps a lone <img> (vetted as in HTML) and <br>.
 Each drop warns, naming note and line (doc.vault and doc.anchors, set by the pipeline).
 """
 from __future__ import annotations
@@ -71,6 +72,8 @@ def action(elem, doc):
                 return vetted
             as_written_if_undefined(elem)
             return end_control_word(elem)
+        if doc.format == "latex" and elem.format.startswith(HTML_FORMATS):
+            return html_in_tex(elem, doc)
     elif isinstance(elem, pf.Math) and doc.format == "latex":
         return vet_tex(elem, elem.text, doc)
     elif isinstance(elem, pf.Link) and getattr(doc, "ereader_links", False):
@@ -115,6 +118,26 @@ def vet_html(elem, doc):
                                      "something from outside the notes", kind="raw-html")
     if loading:  # the tags stay, so that each still has its closing tag
         elem.text = WithoutLoads(elem.text).html
+    return None
+
+
+def html_in_tex(elem, doc):
+    """The raw HTML LaTeX keeps (pandoc's writer drops the rest, keeping the text between
+    tags): a lone <img> of a vault image, and <br> as a line break, in a table cell too;
+    not where no line has begun (TeX: There's no line here to end)."""
+    tags = Tags(elem.text).tags
+    if len(tags) != 1 or tags[0][1] is None:
+        return None
+    name, attrs = tags[0]
+    if name == "img":
+        return raw_image(elem, dict(attrs), doc)
+    if name == "br":
+        before = elem.prev
+        while isinstance(before, pf.RawInline) and before.format.startswith(HTML_FORMATS):
+            before = before.prev  # other tags print nothing
+        begun = isinstance(elem, pf.RawInline) and before is not None and not isinstance(
+            before, (pf.LineBreak, pf.SoftBreak, pf.Space))
+        return pf.LineBreak() if begun else []
     return None
 
 

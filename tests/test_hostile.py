@@ -596,8 +596,7 @@ def test_an_svg_that_loads_something_is_refused(tmp_path, fmt):
             text = " ".join(book.read(n).decode("utf-8", "replace") for n in book.namelist())
     else:
         text = result.output.read_text().replace("{[}", "[")
-    # LaTeX prints no raw HTML: the <img> is not there to refuse
-    assert "127.0.0.1" not in text and text.count("[refused image") == (fmt != "latex") + 1
+    assert "127.0.0.1" not in text and text.count("[refused image") == 2
     assert "Svg.md: image refused: loads.svg is an SVG that loads other files or URLs" \
         in result.warnings
 

@@ -73,3 +73,11 @@ def test_lists_and_quotes_nest_deeper_than_latex_lets_them(exported):
     text = exported["text"]
     assert "· four • five – six ∗ seven" in text and "A. four 1. five" in text
     assert text.count("quote") >= 7
+
+
+def test_raw_html_line_breaks_and_images_print(exported):
+    text, tex = exported["text"], exported["tex"]
+    assert "Value broken" in text and "line one line two" in text  # lines of a cell
+    assert "Valuebroken" not in text
+    assert tex.count("{Attachments/pic.png}") == 4  # <img width=300> among them
+    assert "width=3.125in" in tex
