@@ -15,11 +15,22 @@ def action(elem, doc):
     for block in elem.content:
         if inlines:
             inlines.append(pf.Space())
-        if isinstance(block, (pf.Para, pf.Plain)):
-            inlines.extend(block.content)
-        else:
-            inlines.append(pf.Str(pf.stringify(block).strip()))
+        inlines.extend(in_a_line(block))
     return pf.Span(*inlines, classes=["footnote"])
+
+
+def in_a_line(block) -> list:
+    """A block's paragraphs' inlines one after another (a list's items, a quote's lines),
+    so that what they hold (a formula's picture) stays what it is; else its text."""
+    found = []
+
+    def visit(elem, _):
+        if isinstance(elem, (pf.Para, pf.Plain)):
+            if found:
+                found.append(pf.Space())
+            found.extend(elem.content)
+    block.walk(visit)
+    return found or [pf.Str(pf.stringify(block).strip())]
 
 
 def main(doc=None):

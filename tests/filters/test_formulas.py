@@ -11,7 +11,7 @@ import zipfile
 import panflute as pf
 import pikepdf
 import pytest
-from exporter.filters import formulas
+from exporter.filters import footnotes, formulas
 from PIL import Image
 
 from exporter import export, pandoc
@@ -83,6 +83,13 @@ def test_a_formula_not_drawn_is_its_tex_as_code():
     codes = []
     doc.walk(lambda e, d: codes.append(e) if isinstance(e, pf.Code) else None)
     assert [c.text for c in codes] == ["\\unknowncommand{x}"] and codes[0].classes == ["math"]
+
+
+def test_a_formula_in_a_list_in_a_footnote_is_drawn_not_its_svg_written_out():
+    doc = run("Text.[^a]\n\n[^a]: First $a^2$.\n\n    - an item with $b^2$\n")
+    doc.paged = True
+    page = pandoc.write(footnotes.main(doc), "html", [], "t")
+    assert page.count("<svg") == 2 and "&lt;svg" not in page
 
 
 def test_without_pictures_the_math_stays_for_pandoc():
