@@ -62,11 +62,12 @@ def book_author(options: Options, config: VaultConfig, notes: list[Note]) -> str
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")  # en, de-CH, zh-Hant-TW
 
 
-def book_language(notes: list[Note], warnings: Warnings) -> str:
-    """The first note's front-matter `lang`, if it is a language tag; else English."""
+def book_language(notes: list[Note], warnings: Warnings, default: str | None = None) -> str:
+    """The first note's front-matter `lang`, if it is a language tag; else `default`
+    (exporter.toml's), else English."""
     lang = notes[0].meta.get("lang")
     if lang is None:
-        return "en"
+        return default if default and LANGUAGE_TAG.match(default) else "en"
     if not LANGUAGE_TAG.match(str(lang)):
         warnings.warn(f"front-matter lang {str(lang)[:40]!r} is not a language tag (such as "
                       "en or de-CH); using en", notes[0].rel, 2, kind="language")

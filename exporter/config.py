@@ -27,6 +27,7 @@ class VaultConfig:
     title: str | None = None
     author: str | None = None
     paper: str | None = None
+    lang: str | None = None  # the guide's language when its first note names none
     index_groups: bool = True
     break_before: int = 1  # headings of this level and above start a page (PDF, LaTeX)
 

@@ -32,6 +32,11 @@ class Note:
         return self.body_line
 
 
+# Languages written right to left (ISO 639-1 and -3 codes of the scripts Unicode marks RTL).
+RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "syr", "ug", "ur",
+                 "yi"}
+
+
 @dataclass
 class Book:
     """The ordered notes that make up one guide, with what its title page shows."""
@@ -49,3 +54,8 @@ class Book:
     css: Path | None = None  # the user's CSS
     template: Path | None = None  # the user's pandoc HTML template
     duplex: bool = False
+
+    @property
+    def dir(self) -> str:
+        """The direction the guide's language is written in: rtl or ltr."""
+        return "rtl" if self.lang.lower().split("-")[0] in RTL_LANGUAGES else "ltr"

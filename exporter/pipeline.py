@@ -235,7 +235,7 @@ def make_book(options: Options, config: VaultConfig, notes: list[Note],
                 author=book_author(options, config, notes),
                 source=first_source(notes, outlines), notes=notes, root=root,
                 paper=options.paper or config.paper or "a4",
-                lang=book_language(notes, warnings), tags=header_tags(outlines),
+                lang=book_language(notes, warnings, config.lang), tags=header_tags(outlines),
                 index_groups=config.index_groups, theme=options.theme, css=options.css,
                 template=options.template, duplex=options.duplex)
 
@@ -283,6 +283,9 @@ def describe(doc: pf.Doc, book: Book) -> None:
     doc.metadata["title"] = pf.MetaString(book.title)
     doc.metadata["pagetitle"] = pf.MetaString(book.title)
     doc.metadata["lang"] = pf.MetaString(book.lang)
+    if book.dir == "rtl":  # pandoc: dir on the HTML, the EPUB's page progression
+        doc.metadata["dir"] = pf.MetaString("rtl")
+        doc.metadata["page-progression-direction"] = pf.MetaString("rtl")
     if book.author:
         doc.metadata["author"] = pf.MetaString(book.author)
     if book.tags:

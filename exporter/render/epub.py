@@ -3,11 +3,13 @@ chapters written at once in separate pandoc processes, then joined (epub_join)."
 from __future__ import annotations
 
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import panflute as pf
 
 from .. import pandoc
+from ..errors import ExportError
 from ..model import Book
 from . import template_text
 from .epub_join import join
@@ -29,9 +31,27 @@ def write_epub(doc: pf.Doc, book: Book, target: Path, parts: list[str] = (),
     runs = runs_of(doc, parts, processes, own_chapter)
     with tempfile.TemporaryDirectory(prefix="exporter-epub-") as folder:
         pieces = [Path(folder) / f"piece-{n}.epub" for n in range(len(runs))]
+        template = Path(folder) / "chapter.xhtml"
+        template.write_text(chapter_template(), encoding="utf-8")
+        # the chapters' template sees variables, not the metadata
+        args = [*ARGS, f"--template={template}", f"--variable=dir:{book.dir}"]
         if len(runs) == 1:
-            pandoc.write(doc, "epub3", ["--output", str(pieces[0]), *ARGS], "EPUB writer",
+            pandoc.write(doc, "epub3", ["--output", str(pieces[0]), *args], "EPUB writer",
                          runs[0])
         else:
-            write_runs(doc, runs, ["--to", "epub3", *ARGS], "EPUB writer", processes, pieces)
+            write_runs(doc, runs, ["--to", "epub3", *args], "EPUB writer", processes, pieces)
         join(pieces, target, css)
+
+
+@cache
+def chapter_template() -> str:
+    """pandoc's own EPUB3 template, with the guide's direction on each file's <html> (the
+    template sets lang alone; a reader lays out a right-to-left book by dir)."""
+    default = pandoc.run(["--print-default-template=epub3"], "", "EPUB template")
+    marked = default.replace('$if(lang)$ lang="$lang$" xml:lang="$lang$"$endif$',
+                             '$if(lang)$ lang="$lang$" xml:lang="$lang$"$endif$'
+                             '$if(dir)$ dir="$dir$"$endif$', 1)
+    if marked == default:
+        raise ExportError("pandoc's EPUB template has changed: its <html> tag is not found",
+                          "EPUB writer")
+    return marked

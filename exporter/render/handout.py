@@ -147,7 +147,7 @@ def render(doc: pf.Doc, book: Book, wanted: list[str], page: str, warnings: Warn
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
                                      loader=jinja2.FileSystemLoader(TEMPLATES))
     return environment.get_template("handout.html").render(
-        title=book.title, author=book.author, lang=book.lang, chapters=chapters,
+        title=book.title, author=book.author, lang=book.lang, dir=book.dir, chapters=chapters,
         pages=page_range([n for chapter in chapters for n in chapter.book_pages]),
         small=page not in (PAGE_SIZES["a4"], PAGE_SIZES["letter"]),
         styles=f"@page {{ size: {page}; }}\n" + template_text("handout.css"))

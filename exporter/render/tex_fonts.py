@@ -14,6 +14,15 @@ BODY_FONTS = ("Latin Modern Roman", "Latin Modern Sans", "Latin Modern Mono")
 PREFERRED = ("Noto Serif", "DejaVu Serif", "Noto Sans", "DejaVu Sans", "Noto Sans Symbols",
              "Noto Sans Symbols2", "Noto Sans Math", "DejaVu Sans Mono", "Noto Serif CJK {}",
              "Noto Sans CJK {}")
+# Scripts whose letters join or reorder: their fonts are loaded with the script, so that
+# XeTeX shapes them (else Arabic prints as unjoined letters), and tried first for them.
+SCRIPTS = {
+    "Arabic": (((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF),
+                (0xFE70, 0xFEFF)), ("Noto Naskh Arabic", "Noto Sans Arabic")),
+    "Hebrew": (((0x0590, 0x05FF), (0xFB1D, 0xFB4F)), ("Noto Serif Hebrew", "Noto Sans Hebrew")),
+    "Devanagari": (((0x0900, 0x097F), (0xA8E0, 0xA8FF)),
+                   ("Noto Serif Devanagari", "Noto Sans Devanagari")),
+}
 CJK_FORMS = {"ja": "JP", "ko": "KR", "zh-tw": "TC", "zh-hk": "HK", "zh-hant": "TC"}
 # Han, kana and Hangul break lines between any two characters, not at spaces.
 CJK_BLOCKS = ((0x1100, 0x11FF), (0x2E80, 0x9FFF), (0xA960, 0xA97F), (0xAC00, 0xD7FF),
@@ -54,7 +63,9 @@ def needed(tex: str, fonts: dict[str, Coverage]) -> list[str]:
 
 def fallback_for(char: str, fonts: dict[str, Coverage], lang: str) -> str | None:
     forms = CJK_FORMS.get(lang.lower(), CJK_FORMS.get(lang.lower().split("-")[0], "SC"))
-    preferred = [name.format(forms) for name in PREFERRED]
+    script = script_of(char)
+    preferred = [*(SCRIPTS[script][1] if script else ()),
+                 *(name.format(forms) for name in PREFERRED)]
     others = sorted(set(fonts) - set(preferred) - set(BODY_FONTS))
     return next((name for name in preferred + others
                  if name in fonts and ord(char) in fonts[name]), None)
@@ -69,7 +80,9 @@ def preamble(chosen: dict[str, list[str]]) -> str:
         font = f"\\{name}font"
         if any(is_cjk(c) for c in chars):  # break lines between the characters
             font += '\\XeTeXlinebreaklocale "zh"\\XeTeXlinebreakskip=0pt plus 1pt\\relax'
-        lines += [f"\\newfontfamily\\{name}font{{{family}}}",
+        scripts = {script_of(c) for c in chars} - {None}
+        options = f"[Script={scripts.pop()}]" if len(scripts) == 1 else ""
+        lines += [f"\\newfontfamily\\{name}font{options}{{{family}}}",
                   f"\\chardef\\{name}={FIRST_CLASS + number}"]
         lines += [f'\\XeTeXcharclass"{ord(c):X}=\\{name}' for c in chars]
         classes.append((f"\\{name}", font))
@@ -80,6 +93,12 @@ def preamble(chosen: dict[str, list[str]]) -> str:
         lines += [f"\\XeTeXinterchartoks {name} {next_name}={{\\endgroup\\begingroup{next_font}}}"
                   for next_name, next_font in classes if next_name != name]
     return "\n".join([*lines, "\\fi", ""])
+
+
+def script_of(char: str) -> str | None:
+    """The joining script `char` is a letter of (SCRIPTS), if any."""
+    return next((script for script, (blocks, _) in SCRIPTS.items()
+                 if any(first <= ord(char) <= last for first, last in blocks)), None)
 
 
 def is_cjk(char: str) -> bool:
