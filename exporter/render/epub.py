@@ -26,6 +26,7 @@ def write_epub(doc: pf.Doc, book: Book, target: Path, parts: list[str] = (),
     styles: epub.css, callouts.css, the theme, then the user's CSS. The blocks of `parts`
     come first, then the Doc's own (index, references)."""
     css = "\n".join([template_text("epub.css"), template_text("callouts.css"),
+                     template_text("code.css"),
                      template_text(f"themes/{book.theme}.css"),
                      book.css.read_text(encoding="utf-8") if book.css else ""])
     runs = runs_of(doc, parts, processes, own_chapter)

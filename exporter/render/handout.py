@@ -150,7 +150,8 @@ def render(doc: pf.Doc, book: Book, wanted: list[str], page: str, warnings: Warn
         title=book.title, author=book.author, lang=book.lang, dir=book.dir, chapters=chapters,
         pages=page_range([n for chapter in chapters for n in chapter.book_pages]),
         small=page not in (PAGE_SIZES["a4"], PAGE_SIZES["letter"]),
-        styles=f"@page {{ size: {page}; }}\n" + template_text("handout.css"))
+        styles=f"@page {{ size: {page}; }}\n" + template_text("handout.css")
+        + template_text("code.css"))
 
 
 # --- Which chapters ---------------------------------------------------------------------

@@ -61,11 +61,12 @@ def title_fields(book: Book) -> dict:
 
 
 def styles(book: Book, screen: bool = False) -> str:
-    """The paper size, print.css, callouts.css, the theme, with `screen` screen.css, then
-    the user's CSS."""
+    """The paper size, print.css, callouts.css, code.css, the theme, with `screen`
+    screen.css, then the user's CSS."""
     page = f"@page {{ size: {PAGE_SIZES[book.paper]}; }}\n"
     duplex = "h1 { break-before: right; }\n" if book.duplex else ""
     user = book.css.read_text(encoding="utf-8") if book.css else ""
     return "\n".join([page, template_text("print.css"), template_text("callouts.css"),
+                      template_text("code.css"),
                       template_text(f"themes/{book.theme}.css"), duplex,
                       template_text("screen.css") if screen else "", user])
