@@ -28,6 +28,9 @@ class VaultConfig:
     author: str | None = None
     paper: str | None = None
     lang: str | None = None  # the guide's language when its first note names none
+    font: str | None = None  # an installed family or a font file of the vault, for the body
+    heading_font: str | None = None
+    mono_font: str | None = None
     index_groups: bool = True
     break_before: int = 1  # headings of this level and above start a page (PDF, LaTeX)
 

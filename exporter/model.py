@@ -32,6 +32,23 @@ class Note:
         return self.body_line
 
 
+@dataclass(frozen=True)
+class Font:
+    """A family to ask for by name; with `file`, a font file of the vault that makes it."""
+
+    family: str
+    file: Path | None = None
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The fonts the reader chose (exporter.toml); None where the guide's own stands."""
+
+    body: Font | None = None
+    headings: Font | None = None
+    code: Font | None = None
+
+
 # Languages written right to left (ISO 639-1 and -3 codes of the scripts Unicode marks RTL).
 RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "syr", "ug", "ur",
                  "yi"}
@@ -54,6 +71,7 @@ class Book:
     css: Path | None = None  # the user's CSS
     template: Path | None = None  # the user's pandoc HTML template
     duplex: bool = False
+    fonts: Fonts = field(default_factory=Fonts)  # the reader's (exporter.toml)
 
     @property
     def dir(self) -> str:

@@ -15,6 +15,7 @@ from .book import book_author, book_language, book_title, select_notes
 from .cache import Cache
 from .config import EXTENSIONS, Options, VaultConfig, load_vault_config
 from .errors import ExportError, interrupts_held, time_limit
+from .fonts import chosen_fonts
 from .index import Entry
 from .log import Warnings, reason
 from .model import Book, Note
@@ -237,7 +238,8 @@ def make_book(options: Options, config: VaultConfig, notes: list[Note],
                 paper=options.paper or config.paper or "a4",
                 lang=book_language(notes, warnings, config.lang), tags=header_tags(outlines),
                 index_groups=config.index_groups, theme=options.theme, css=options.css,
-                template=options.template, duplex=options.duplex)
+                template=options.template, duplex=options.duplex,
+                fonts=chosen_fonts(config, root, warnings))
 
 
 def write(guide: Guide, options: Options, output: Path, result: Result, pool: Workers) -> None:

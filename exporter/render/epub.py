@@ -13,6 +13,7 @@ from ..errors import ExportError
 from ..model import Book
 from . import template_text
 from .epub_join import join
+from .html import font_css
 from .pieces import runs_of, write_runs
 
 ARGS = ["--toc", "--toc-depth=2", "--split-level=1", "--mathml"]
@@ -28,6 +29,7 @@ def write_epub(doc: pf.Doc, book: Book, target: Path, parts: list[str] = (),
     css = "\n".join([template_text("epub.css"), template_text("callouts.css"),
                      template_text("code.css"),
                      template_text(f"themes/{book.theme}.css"),
+                     font_css(book.fonts, with_files=False),
                      book.css.read_text(encoding="utf-8") if book.css else ""])
     runs = runs_of(doc, parts, processes, own_chapter)
     with tempfile.TemporaryDirectory(prefix="exporter-epub-") as folder:

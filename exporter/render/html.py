@@ -6,7 +6,7 @@ import panflute as pf
 
 from .. import pandoc
 from ..index import Entry, groups, page_list
-from ..model import Book
+from ..model import Book, Fonts
 from . import TEMPLATES, template_text
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5"}
@@ -69,4 +69,21 @@ def styles(book: Book, screen: bool = False) -> str:
     return "\n".join([page, template_text("print.css"), template_text("callouts.css"),
                       template_text("code.css"),
                       template_text(f"themes/{book.theme}.css"), duplex,
-                      template_text("screen.css") if screen else "", user])
+                      template_text("screen.css") if screen else "", font_css(book.fonts), user])
+
+
+# The guide's own families after the reader's: a character their font lacks still prints.
+SERIF = '"Caladea", "DejaVu Serif", serif'
+FONT_RULES = {"body": ("html", SERIF), "headings": ("h1, h2, h3, h4, h5, h6, .title-page", SERIF),
+              "code": ("code, pre, kbd", '"DejaVu Sans Mono", monospace')}
+
+
+def font_css(fonts: Fonts, with_files: bool = True) -> str:
+    """The reader's fonts put first: @font-face rules for the vault's files (`with_files`),
+    then each family before the guide's own."""
+    chosen = {role: getattr(fonts, role) for role in FONT_RULES if getattr(fonts, role)}
+    faces = sorted({f'@font-face {{ font-family: "{font.family}"; '
+                    f'src: url("{font.file.as_uri()}"); }}'
+                    for font in chosen.values() if font.file and with_files})
+    return "\n".join([*faces, *(f'{FONT_RULES[role][0]} {{ font-family: "{font.family}", '
+                                 f'{FONT_RULES[role][1]}; }}' for role, font in chosen.items())])

@@ -16,7 +16,7 @@ import panflute as pf
 from .. import pandoc
 from ..errors import ExportError
 from ..images import svg_to_pdf, tex_file
-from ..model import Book
+from ..model import Book, Font, Fonts
 from . import TEMPLATES, atomic_output
 from .pieces import runs_of, write_runs
 from .tex_fonts import with_fallback_fonts
@@ -42,6 +42,7 @@ def render(doc: pf.Doc, book: Book, parts: list[str] = (), processes: int = 1,
         "--variable=documentclass:report", f"--variable=papersize:{PAPERS[book.paper]}",
         "--variable=geometry:margin=25mm", "--variable=colorlinks:true",
         "--variable=linkcolor:blue!40!black", "--variable=urlcolor:blue!40!black",
+        *font_variables(book.fonts),
     ]
     runs = runs_of(doc, parts, processes, own_chapter)
     if len(runs) == 1:
@@ -56,6 +57,29 @@ def render(doc: pf.Doc, book: Book, parts: list[str] = (), processes: int = 1,
         tex = join_sources(sources)
     return with_fallback_fonts(tex, book.lang)
 
+
+
+def font_variables(fonts: Fonts) -> list[str]:
+    """pandoc's variables for the reader's fonts: fontspec loads a vault's file by path;
+    the headings' family through sectsty."""
+    args = []
+    for font, name in ((fonts.body, "mainfont"), (fonts.code, "monofont")):
+        if font is not None:
+            args += [f"--variable={name}:{font_spec(font)[0]}",
+                     *(f"--variable={name}options:{o}" for o in font_spec(font)[1:])]
+    if fonts.headings is not None:
+        family, *options = font_spec(fonts.headings)
+        args.append("--variable=header-includes:\\usepackage{sectsty}"
+                    f"\\newfontfamily\\exporterheadingfont[{','.join(options)}]{{{family}}}"
+                    "\\allsectionsfont{\\exporterheadingfont}")
+    return args
+
+
+def font_spec(font: Font) -> list[str]:
+    """The font as fontspec names it, then its options: a file by name, with its folder."""
+    if font.file is None:
+        return [font.family]
+    return [font.file.name, f"Path={font.file.parent.as_posix()}/"]
 
 @cache
 def marked_templates() -> dict[str, str]:
