@@ -16,7 +16,7 @@ from exporter.filters.wikilinks import SCHEME, is_note_link
 
 from . import pandoc, reader
 from .errors import ExportError, UsageError, where
-from .log import Warnings
+from .log import Warnings, reason
 from .model import Note
 from .vault import (
     ABSOLUTE,
@@ -99,6 +99,7 @@ def read_vault(root: Path, single: PurePosixPath | None = None
         paths.append(root / single)
     notes: list[Note] = []
     problems: list[Problem] = []
+    left_out: dict[str, str] = {}
     for path in paths:
         rel = path.relative_to(root).as_posix()
         warnings = Warnings()
@@ -106,10 +107,11 @@ def read_vault(root: Path, single: PurePosixPath | None = None
             notes.append(reader.read_note(path, root, warnings))
         except ExportError as error:
             problems.append(Problem(rel, undecodable_line(path), "error", error.message))
+            left_out[rel] = reason(error)
         except OSError as error:
             problems.append(Problem(rel, 1, "error", f"cannot read: {error.strerror}"))
         problems += [from_warning(message, rel, 1, "error") for message in warnings.messages]
-    return Vault(root, notes, attachments, Warnings()), problems
+    return Vault(root, notes, attachments, Warnings(), left_out), problems
 
 
 def undecodable_line(path: Path) -> int:
@@ -216,7 +218,11 @@ def check_link(link: pf.Link | pf.Image, note: Note, vault: Vault, docs: dict) -
                               "so it resolves to nothing")]
     found, ambiguous = resolve(vault, name, note) if name.strip() else (note, [])
     problems = [at("warning", message) for message in ambiguous]
-    if found is None and embed and is_file_name(name):
+    left_out = vault.left_out_note(name) if found is None and name.strip() else None
+    if left_out:  # its own error is reported
+        problems.append(at("warning", f"{shown}: {left_out} is left out of exports "
+                                      f"({vault.left_out[left_out]})"))
+    elif found is None and embed and is_file_name(name):
         if vault.resolve_attachment(name, note) is None:
             file_name = PurePosixPath(name.strip()).name
             problems.append(at("error", f"{shown}: no file named '{file_name}' in the vault"))

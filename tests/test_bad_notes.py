@@ -26,6 +26,9 @@ BAD = {  # file name: (its bytes, the error naming it)
                                                         for i in range(300))).encode(),
                             "Notes/Deep lists.md: nesting too deep to export"),
 }
+ERRORS_IN_ORDER = [BAD["Bomb.md"][1] + " (YAML aliases); refused", BAD["Latin-1.md"][1],
+                   *(BAD[f"Notes/Deep {kind}.md"][1] + " (quotes nested more than about 120 "
+                     "levels, lists about 80)" for kind in ["lists", "quotes"])]
 SUMMARY = ("4 notes left out: Bomb.md (front matter expanding to more than 10000 values), "
            "Latin-1.md (not UTF-8), Notes/Deep lists.md (nesting too deep to export), "
            "Notes/Deep quotes.md (nesting too deep to export)")
@@ -83,6 +86,13 @@ def test_the_good_notes_are_exported_and_the_bad_ones_named(exported, command):
     assert "GOOD-ALPHA" in text and "GOOD-BETA" in text
     for token in ["BAD-LATIN", "BAD-BOMB", "BAD-QUOTES", "BAD-LISTS"]:
         assert token not in text, token
+
+
+def test_quiet_still_names_the_notes_left_out(exported, tmp_path):
+    run = cli("html", exported["vault"], "-o", tmp_path / "x.html", "-q")
+    assert run.returncode == 0
+    assert run.stderr.splitlines() == [*(f"error: {error}" for error in ERRORS_IN_ORDER),
+                                       SUMMARY]
 
 
 def test_links_and_embeds_of_a_left_out_note_say_so(exported):
@@ -153,3 +163,5 @@ def test_check_reports_each_bad_note_and_goes_on(tmp_path):
     for name in ["Notes/Deep quotes.md", "Notes/Deep lists.md"]:
         assert any(line.startswith(f"{name}:1: error: nesting too deep") for line in lines)
     assert "Gamma.md:1: warning: [[nowhere]] links to no note (printed as a concept)" in lines
+    assert "Alpha.md:3: warning: [[Latin-1]]: Latin-1.md is left out of exports (not UTF-8)" \
+        in lines
