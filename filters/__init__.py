@@ -10,6 +10,7 @@ blocks after embeds: it drops the ^ids that embedded copies carry.
 callouts before wikilinks: a callout's first line is matched as written.
 page_citations after callouts: it skips callout titles, and reads the embeds' sources.
 index_terms after wikilinks: it marks the cross-references and concepts they made.
+code_breaks after raw_content, which must not touch the raw LaTeX it writes.
 footnotes last: the notes' contents have been through every other filter.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from panflute.utils import check_type
 from . import (
     blocks,
     callouts,
+    code_breaks,
     comments,
     embeds,
     footnotes,
@@ -33,7 +35,7 @@ from . import (
 )
 
 CHAIN = [comments, embeds, page_breaks, raw_content, formulas, blocks, callouts, page_citations,
-         wikilinks, index_terms, tags, footnotes]
+         wikilinks, index_terms, tags, code_breaks, footnotes]
 
 
 def run_chain(doc):

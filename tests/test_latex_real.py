@@ -81,3 +81,15 @@ def test_raw_html_line_breaks_and_images_print(exported):
     assert "Valuebroken" not in text
     assert tex.count("{Attachments/pic.png}") == 4  # <img width=300> among them
     assert "width=3.125in" in tex
+
+
+def test_long_code_lines_wrap(exported):
+    line = "a very long line of code that goes on" + " and on" * 12
+    assert line in exported["text"].replace(" ↪ ", " ")  # ↪ marks where the line wraps
+
+
+def test_long_inline_code_may_break_after_punctuation(exported):
+    assert ("\\texttt{obsidian://}\\allowbreak{}\\texttt{open?}\\allowbreak{}\\texttt{vault=}"
+            "\\allowbreak{}\\texttt{my-}") in exported["tex"]
+    assert "{\\texttt{obsidian://open?vault=my-vault}}" in exported["tex"]  # not in a heading
+    assert "obsidian://open?vault=my-vault&file=path/to/a-long-note-name.md" in exported["text"]
