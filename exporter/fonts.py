@@ -29,13 +29,13 @@ def find_font(name: str, key: str, root: Path, warnings: Warnings) -> Font | Non
         if path.is_file() and path.is_relative_to(root.resolve()):
             return Font(family=f"vault {path.stem}", file=path)
         warnings.warn(f"{key} {name!r}: no such font file inside the vault; the guide's own "
-                      "font is used", CONFIG_NAME)
+                      "font is used", CONFIG_NAME, kind="config")
         return None
     families = installed_families()
     if families is None or name.casefold() in families:
         return Font(family=name)
     warnings.warn(f"{key} {name!r} is not an installed font family (fc-list : family lists "
-                  "them); the guide's own font is used", CONFIG_NAME)
+                  "them); the guide's own font is used", CONFIG_NAME, kind="config")
     return None
 
 

@@ -22,7 +22,7 @@ def prepare(doc):
 def finalize(doc):
     doc.content = scrub_list(doc.content, doc, top_level=True)
     if doc.comment_open:
-        warn(doc, "a %% comment is never closed; it hides the rest of the note", "comment")
+        warn(doc, "a %% comment is never closed; it hides the rest of the note", kind="comment")
 
 
 ACTS_ON = frozenset([pf.Str])  # all action() acts on
@@ -47,7 +47,7 @@ def scrub_list(children, doc, top_level=False):
     kept = []
     for child in children:
         if top_level and starts_note(child) and doc.comment_open:
-            warn(doc, "a %% comment is never closed; closed at the next note", "comment")
+            warn(doc, "a %% comment is never closed; closed at the next note", kind="comment")
             doc.comment_open = False
         kept.extend(scrub(child, doc))
     return kept

@@ -2,6 +2,7 @@
 printed grouped by the command unless --verbose; every one listed by --strict and check."""
 from __future__ import annotations
 
+import ast
 import pickle
 import re
 import subprocess
@@ -120,3 +121,16 @@ def test_check_lists_every_problem(tmp_path):
     assert done.returncode == 0
     assert len(re.findall(r"^Links\.md:\d+: warning: \[\[Nowhere \d\]\] links to no note",
                           done.stdout, re.M)) == 8
+
+
+def test_every_warning_the_code_raises_has_a_kind():
+    """A warning without a kind is never grouped: each call of a warn() names its kind."""
+    kindless = []
+    for path in sorted([*(ROOT / "exporter").rglob("*.py"), *(ROOT / "filters").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = getattr(node, "func", None)
+            name = getattr(called, "attr", getattr(called, "id", None))
+            if (isinstance(node, ast.Call) and name == "warn"
+                    and not any(keyword.arg == "kind" for keyword in node.keywords)):
+                kindless.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert kindless == []
