@@ -31,6 +31,7 @@ class VaultConfig:
     font: str | None = None  # an installed family or a font file of the vault, for the body
     heading_font: str | None = None
     mono_font: str | None = None
+    cover: str | None = None  # a vault image: the EPUB's cover, the PDF's first page
     index_groups: bool = True
     break_before: int = 1  # headings of this level and above start a page (PDF, LaTeX)
 

@@ -71,6 +71,7 @@ class Book:
     css: Path | None = None  # the user's CSS
     template: Path | None = None  # the user's pandoc HTML template
     duplex: bool = False
+    cover: Path | None = None  # an image of the vault, checked
     fonts: Fonts = field(default_factory=Fonts)  # the reader's (exporter.toml)
 
     @property

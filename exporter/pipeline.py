@@ -13,7 +13,14 @@ from . import bibliography, citations, glyphs, index, pandoc, per_note, reader
 from .assemble import Outline, anchors_for, slugify
 from .book import book_author, book_language, book_title, select_notes
 from .cache import Cache
-from .config import EXTENSIONS, Options, VaultConfig, load_vault_config
+from .config import (
+    CONFIG_NAME,
+    EXTENSIONS,
+    Options,
+    VaultConfig,
+    line_of_key,
+    load_vault_config,
+)
 from .errors import ExportError, interrupts_held, time_limit
 from .fonts import chosen_fonts
 from .index import Entry
@@ -239,8 +246,23 @@ def make_book(options: Options, config: VaultConfig, notes: list[Note],
                 lang=book_language(notes, warnings, config.lang), tags=header_tags(outlines),
                 index_groups=config.index_groups, theme=options.theme, css=options.css,
                 template=options.template, duplex=options.duplex,
-                fonts=chosen_fonts(config, root, warnings))
+                fonts=chosen_fonts(config, root, warnings),
+                cover=cover_image(config, root, warnings))
 
+
+
+def cover_image(config: VaultConfig, root: Path, warnings: Warnings) -> Path | None:
+    """exporter.toml's `cover`, if it is an image file inside the vault; else a warning."""
+    if not config.cover:
+        return None
+    path = (root / config.cover).resolve()
+    if path.is_file() and path.is_relative_to(root.resolve()) and path.suffix.lower() in (
+            ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"):
+        return path
+    warnings.warn(f"cover {config.cover!r}: no such image inside the vault; no cover",
+                  CONFIG_NAME, line_of_key((root / CONFIG_NAME).read_text(encoding="utf-8"),
+                                           "cover"))
+    return None
 
 def write(guide: Guide, options: Options, output: Path, result: Result, pool: Workers) -> None:
     """Write the guide in the asked format, replacing `output` atomically.

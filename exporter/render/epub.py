@@ -43,7 +43,7 @@ def write_epub(doc: pf.Doc, book: Book, target: Path, parts: list[str] = (),
                          runs[0])
         else:
             write_runs(doc, runs, ["--to", "epub3", *args], "EPUB writer", processes, pieces)
-        join(pieces, target, css)
+        join(pieces, target, css, book.cover)
 
 
 @cache

@@ -40,9 +40,10 @@ class Piece:
         return self.book.read(name).decode("utf-8")
 
 
-def join(pieces: list[Path], target: Path, css: str = "") -> None:
+def join(pieces: list[Path], target: Path, css: str = "", cover: Path | None = None) -> None:
     """Write the EPUB of all `pieces` (EPUBs by pandoc, in order) to `target`, with `css`
-    after pandoc's own in its stylesheet."""
+    after pandoc's own in its stylesheet, and `cover` as its cover (pandoc, sandboxed,
+    cannot read the file)."""
     opened = [Piece(zipfile.ZipFile(path)) for path in pieces]
     try:
         chapters, media = name_files(opened)
@@ -64,16 +65,50 @@ def join(pieces: list[Path], target: Path, css: str = "") -> None:
                 elif name == STYLESHEET:
                     out.writestr(name, f"{first.text(name)}\n{css}")
                 elif name == "EPUB/content.opf":
-                    out.writestr(name, joined_opf(first.text(name), chapters, media))
+                    opf = joined_opf(first.text(name), chapters, media)
+                    out.writestr(name, with_cover(opf, cover) if cover else opf)
                 else:
                     out.writestr(name, first.book.read(name))
             for name, (piece, old) in chapters.items():
                 out.writestr(f"EPUB/text/{name}", relinked(piece, old, name, holder))
             for name, (piece, old) in media.items():
                 out.writestr(f"EPUB/media/{name}", piece.book.read(f"EPUB/media/{old}"))
+            if cover:
+                out.writestr(f"EPUB/media/{COVER_NAME}{cover.suffix.lower()}", cover.read_bytes())
+                out.writestr("EPUB/text/cover.xhtml", cover_page(cover, first))
     finally:
         for piece in opened:
             piece.book.close()
+
+
+COVER_NAME = "cover-image"
+COVER_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
+
+
+def with_cover(opf: str, cover: Path) -> str:
+    """The package file with the cover image (EPUB3's cover-image, EPUB2's meta) and its
+    page first in the spine."""
+    image = f"media/{COVER_NAME}{cover.suffix.lower()}"
+    opf = opf.replace("  </metadata>", f'    <meta name="cover" content="{COVER_NAME}" />\n'
+                      "  </metadata>", 1)
+    opf = opf.replace("  </manifest>", f'    <item id="{COVER_NAME}" href="{image}" media-type='
+                      f'"{COVER_TYPES[cover.suffix.lower()]}" properties="cover-image" />\n'
+                      '    <item id="cover_xhtml" href="text/cover.xhtml" '
+                      'media-type="application/xhtml+xml" />\n  </manifest>', 1)
+    return re.sub(r"(<spine[^>]*>\n)", r'\1    <itemref idref="cover_xhtml" linear="yes" />\n',
+                  opf, count=1)
+
+
+def cover_page(cover: Path, first: Piece) -> str:
+    """The cover's page, in the title page's language and direction."""
+    head = re.match(r"(?s).*?<html[^>]*>", first.text("EPUB/text/title_page.xhtml"))
+    return (f"{head.group(0)}\n<head>\n<meta charset=\"utf-8\" />\n<title>Cover</title>\n"
+            '<style>body { margin: 0; text-align: center; } img { max-width: 100%; '
+            "max-height: 100vh; }</style>\n</head>\n"
+            '<body epub:type="cover">\n<section epub:type="cover">'
+            f'<img src="../media/{COVER_NAME}{cover.suffix.lower()}" alt="Cover" />'
+            "</section>\n</body>\n</html>\n")
 
 
 def name_files(pieces: list[Piece]) -> tuple[dict, dict]:

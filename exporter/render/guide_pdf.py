@@ -54,13 +54,18 @@ def write_guide(guide, target: Path, pool: workers.Workers, cache: Cache) -> Non
         front, index, numbered = finish(guide, body, folder, cache, pool)
         for chunk, path in zip(body.chunks, numbered, strict=True):
             chunk.pdf = path
-        front_parts = [front] + ([blank] if blank is not None and front.pages % 2 else [])
+        cover = [lay_out(cover_page(book), book.root, run_folder / "cover.pdf")] if book.cover \
+            else []
+        cover += [blank] if cover and blank is not None else []  # the title on a right page
+        front_parts = [*cover, front]
+        front_parts += [blank] if blank is not None and front.pages % 2 else []
         back = [index] if index else []
         for part in (*body.chunks, front, *back):
             guide.warnings.extend(part.warnings)
         pool.progress.stage("Joining the PDF")
         join(front_parts + body.parts + back, target, info(book), book.lang,
-             labels=[(0, "r"), (sum(p.pages for p in front_parts), "D")])
+             labels=[*([(0, "Cover")] if cover else []), (len(cover), "r"),
+                     (sum(p.pages for p in front_parts), "D")])
     if folder is not run_folder:
         prune(folder)
 
@@ -146,6 +151,15 @@ def finish(guide, body: Body, folder: Path, cache: Cache, pool: workers.Workers
 
 def lay_out(markup: str, root: Path, target: Path) -> chunks.Chunk:
     return chunks.lay_out_part(markup, root, target)
+
+
+def cover_page(book) -> str:
+    """A page the cover image fills, as large as it goes whole, on the guide's paper."""
+    return (f"<style>@page {{ size: {html.PAGE_SIZES[book.paper]}; margin: 0; "
+            "@top-center { content: none } @bottom-center { content: none } }"
+            "html, body { margin: 0; height: 100%; } img { display: block; width: 100%; "
+            "height: 100%; object-fit: contain; }</style>"
+            f'<img src="{book.cover.as_uri()}" alt="Cover">')
 
 
 CLOSING_ENTRIES = [dict(level=1, id="bibliography", text="References"),

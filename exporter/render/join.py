@@ -27,7 +27,8 @@ def join(parts: list[Part], target: Path, info: dict[str, str], lang: str,
          labels: list[tuple[int, str]]) -> None:
     """Write the parts' pages, in order, as one PDF at `target`.
 
-    `labels`: (first page index, "r" or "D") where a numbering starts at 1.
+    `labels`: (first page index, "r" or "D") where a numbering starts at 1, or (index,
+    a name) where pages are labelled by that name (a cover).
     """
     sources = [pikepdf.open(part.pdf) for part in parts]
     try:
@@ -44,7 +45,7 @@ def join(parts: list[Part], target: Path, info: dict[str, str], lang: str,
                 for part, offset in zip(parts, offsets, strict=True):
                     outline.root.extend(outline_items(part.bookmarks, offset, heights))
             out.Root.PageLabels = Dictionary(Nums=Array(
-                [x for index, style in labels for x in (index, Dictionary(S=Name("/" + style)))]))
+                [x for index, style in labels for x in (index, page_label(style))]))
             out.Root.Lang = String(lang)
             for key, value in info.items():
                 out.docinfo[Name("/" + key)] = String(value)
@@ -54,6 +55,12 @@ def join(parts: list[Part], target: Path, info: dict[str, str], lang: str,
     finally:
         for source in sources:
             source.close()
+
+
+def page_label(style: str) -> Dictionary:
+    """A numbering style (roman, decimal), or a name the pages are labelled with."""
+    return Dictionary(S=Name("/" + style)) if style in ("r", "D") else Dictionary(
+        P=String(style))
 
 
 def destinations(out: pikepdf.Pdf, parts: list[Part], offsets: list[int]) -> Dictionary:
