@@ -34,6 +34,8 @@ class VaultConfig:
     cover: str | None = None  # a vault image: the EPUB's cover, the PDF's first page
     index_groups: bool = True
     break_before: int = 1  # headings of this level and above start a page (PDF, LaTeX)
+    mermaid: str | None = None  # mermaid-cli's mmdc, if not on PATH
+    chromium: str | None = None  # the browser mmdc runs, if not on PATH
 
 
 @dataclass

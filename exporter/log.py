@@ -93,6 +93,8 @@ KINDS = {
     "raw-latex": ("raw LaTeX commands dropped", "pass --allow-raw-latex to keep them, for a "
                   "vault you trust"),
     "formula": ("formulas not drawn, printed as TeX", None),
+    "diagram": ("Mermaid diagrams not drawn, printed as code", None),
+    "diagram-renderer": ("no Mermaid renderer", None),
     "front-matter": ("notes whose front matter is unreadable, exported as text", None),
     "uncited-pages": ("notes with page numbers but no book to cite",
                       "give each an `author` in its front matter"),

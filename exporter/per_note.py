@@ -40,7 +40,7 @@ class Context:
 
     format: str  # "html" or "latex": what the filters write raw markup for
     flags: dict  # allow_remote, allow_raw_latex, inline_images, paged, short_citations,
-    # citations_once, break_before
+    # citations_once, break_before, mermaid, diagram_images
     own_chapter: bool  # one chapter per note (several notes), else the note's own H1s
     vault: Vault
     parsed: ParsedNotes
@@ -83,6 +83,7 @@ class Filtered:
     warnings: list[list] = field(default_factory=list)  # Message.fields() of each
     embedded: list[str] = field(default_factory=list)  # the notes it took text from
     citations: dict[str, str] = field(default_factory=dict)  # placeholder -> Cite, as JSON
+    diagrams: dict[str, str] = field(default_factory=dict)  # LaTeX: diagram file -> its SVG
 
 
 def outline_all(notes: list[Note], prefixes: list[str], parsed: ParsedNotes,
@@ -174,7 +175,7 @@ def filtered_doc(note: Note, context: Context, warnings: Warnings) -> Filtered:
         occurrences=doc.index_occurrences, tags=doc.tags, chapter_pages=doc.chapter_pages,
         uncited=doc.uncited, cited=doc.cited, images=[str(image) for image in doc.images],
         contents=contents(doc), warnings=[m.fields() for m in warnings.messages],
-        embedded=doc.embedded, citations=cites)
+        embedded=doc.embedded, citations=cites, diagrams=doc.diagrams)
 
 
 def contents(doc: pf.Doc) -> list[dict]:

@@ -9,7 +9,7 @@ import panflute as pf
 
 from exporter.filters import index_terms
 
-from . import bibliography, citations, glyphs, index, pandoc, per_note, reader
+from . import bibliography, citations, glyphs, index, mermaid, pandoc, per_note, reader
 from .assemble import Outline, anchors_for, slugify
 from .book import book_author, book_language, book_title, select_notes
 from .cache import Cache
@@ -59,6 +59,7 @@ class Guide:
     chapter_pages: dict[str, list[int]]  # book pages each chapter cites, by its id
     cited: list[str]  # the citekeys of the books the guide cites
     images: list[PurePosixPath]
+    diagrams: dict[str, str]  # LaTeX: the diagrams' files, each as its SVG
     embedded: list[str]  # the notes other notes embed (or that embed themselves)
     context: per_note.Context
 
@@ -121,6 +122,8 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
                    break_before=config.break_before,
                    math_pictures=options.fmt in ("pdf", "html"),  # the EPUB has MathML
                    ereader_links=options.fmt == "epub",  # no obsidian:// links
+                   mermaid=mermaid.find(config.mermaid, config.chromium, vault.root),
+                   diagram_images=options.fmt == "epub",  # files: e-readers' inline SVG is strict
                    short_citations=options.short_citations,
                    citations_once=options.format_citations
                    and citations.formats_once(options.csl)),
@@ -153,6 +156,7 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
         chapter_pages={k: v for part in filtered for k, v in part.chapter_pages.items()},
         cited=unique(key for part in filtered for key in part.cited),
         images=unique(PurePosixPath(i) for part in filtered for i in part.images),
+        diagrams={name: svg for part in filtered for name, svg in part.diagrams.items()},
         embedded=unique(rel for part in filtered for rel in part.embedded), context=context)
 
 
@@ -287,6 +291,7 @@ def write(guide: Guide, options: Options, output: Path, result: Result, pool: Wo
             partial.write_text(latex.render(meta, book, guide.parts, pool.processes,
                                             guide.context.own_chapter), encoding="utf-8")
             latex.copy_images(guide.images, book.root, output.parent)
+            latex.write_diagrams(guide.diagrams, output.parent)
         else:
             meta.content.extend([*index.to_blocks(guide.index), *guide.references])
             pool.progress.stage(f"Writing {options.fmt.upper()}")
@@ -299,7 +304,8 @@ def write(guide: Guide, options: Options, output: Path, result: Result, pool: Wo
         warnings.check_strict()
     if options.fmt == "latex" and options.compile_tex:
         pool.progress.stage("Compiling LaTeX")
-        result.extra.append(latex.compile_pdf(output, guide.images))
+        result.extra.append(latex.compile_pdf(
+            output, [*guide.images, *map(PurePosixPath, guide.diagrams)]))
 
 
 def describe(doc: pf.Doc, book: Book) -> None:

@@ -5,7 +5,7 @@ embeds next: what they bring in then passes through every later filter.
 page_breaks before raw_content, which would vet the break's style away.
 raw_content after embeds, so embedded copies are vetted too, and before the filters that
   write raw LaTeX of their own (callouts, wikilinks, tags), which it must not touch.
-formulas after raw_content: the pictures it draws are raw HTML of its own.
+formulas and mermaid after raw_content: the pictures they draw are raw HTML of their own.
 blocks after embeds: it drops the ^ids that embedded copies carry.
 callouts before wikilinks: a callout's first line is matched as written.
 page_citations after callouts: it skips callout titles, and reads the embeds' sources.
@@ -27,6 +27,7 @@ from . import (
     footnotes,
     formulas,
     index_terms,
+    mermaid,
     page_breaks,
     page_citations,
     raw_content,
@@ -34,8 +35,8 @@ from . import (
     wikilinks,
 )
 
-CHAIN = [comments, embeds, page_breaks, raw_content, formulas, blocks, callouts, page_citations,
-         wikilinks, index_terms, tags, code_breaks, footnotes]
+CHAIN = [comments, embeds, page_breaks, raw_content, formulas, mermaid, blocks, callouts,
+         page_citations, wikilinks, index_terms, tags, code_breaks, footnotes]
 
 
 def run_chain(doc):

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 import panflute as pf
 
-from .. import pandoc
+from .. import mermaid, pandoc
 from ..errors import ExportError
 from ..images import svg_to_pdf, tex_file
 from ..model import Book, Font, Fonts
@@ -165,6 +165,17 @@ def copy_images(images: list[PurePosixPath], root: Path, folder: Path) -> None:
             target.write_bytes(svg_to_pdf((root / image).read_bytes()))
         except (OSError, ValueError) as error:
             raise ExportError(f"{image}: {error}", root / image) from error
+
+
+def write_diagrams(diagrams: dict[str, str], folder: Path) -> None:
+    """Each diagram's SVG as the PDF the .tex includes, at its path beside the .tex."""
+    for name, svg in diagrams.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.write_bytes(mermaid.to_pdf(svg))
+        except OSError as error:
+            raise ExportError(f"{name}: {error}", target) from error
 
 
 def compile_pdf(tex: Path, images: list[PurePosixPath] = (), engine: str = "xelatex") -> Path:
