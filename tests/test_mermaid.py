@@ -164,3 +164,13 @@ def test_without_a_renderer_diagrams_stay_code_with_one_warning(how, tmp_path, m
     assert not [w for w in result.warnings if "not drawn" in w]
     page = result.output.read_text(encoding="utf-8")
     assert "sequenceDiagram" in page and "<svg" not in page
+
+
+def test_exporter_toml_may_name_mmdc_by_a_path_from_the_vault_root(tmp_path):
+    program = tmp_path / "tools" / "mmdc"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\necho 9.9.9\n")
+    program.chmod(0o755)
+    found = mermaid.find("tools/mmdc", "/nowhere/chromium", tmp_path)
+    assert found == {"mmdc": str(program), "chromium": None, "version": "9.9.9"}
+    assert mermaid.find("tools/mmdc", None, tmp_path / "elsewhere") is None
