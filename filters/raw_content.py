@@ -8,7 +8,8 @@ by the embeds filter. Attributes written in Markdown ({style=...}) are vetted th
 Then the raw HTML of each list of blocks or inlines is written as XHTML balanced within the
 list (filters/xhtml.py): an EPUB's chapters must be well-formed XML. With
 doc.ereader_links (the EPUB), a link of a scheme e-readers do not open (obsidian://,
-zotero://) prints as its text.
+zotero://) prints as its text. A heading with no text (`##`, `## <b>`) stays out of the
+contents, which cannot link nothing.
 LaTeX output: raw LaTeX and math that read or write files, or run code (\\input, \\include,
 \\openin, \\write18, \\directlua, ...) are dropped unless doc.allow_raw_latex; raw LaTeX
 that ends in a command gets {} before text, so that the text cannot lengthen its name; of
@@ -84,7 +85,17 @@ def action(elem, doc):
         vet_attributes(elem, doc)
     if html and isinstance(getattr(elem, "content", None), pf.ListContainer):
         balance(elem, doc)
+    if html and isinstance(elem, pf.Header) and not shows_text(elem):
+        elem.classes.extend(c for c in ("unlisted",) if c not in elem.classes)
     return None
+
+
+def shows_text(elem) -> bool:
+    """Whether the element prints any text (raw HTML such as <b></b> prints none)."""
+    found = []
+    elem.walk(lambda e, _: found.append(e) if isinstance(e, (pf.Str, pf.Code, pf.Math))
+              and e.text.strip() else None)
+    return bool(found)
 
 
 def balance(elem, doc):

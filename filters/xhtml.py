@@ -14,29 +14,31 @@ PHRASING = {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", 
             "img", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub",
             "sup", "time", "u", "var", "wbr"}
 BLOCK = {"address", "article", "aside", "blockquote", "caption", "col", "colgroup", "dd",
-         "details", "div", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3",
+         "div", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3",
          "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
-         "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
+         "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
 VOID = {"br", "hr", "img", "wbr", "col"}
-RENAMED = {"strike": "s", "tt": "code", "big": "span", "font": "span", "center": "div"}
+RENAMED = {"strike": "s", "tt": "code", "big": "span", "font": "span", "center": "div",
+           "details": "div", "summary": "div"}
+# printed open, as callouts are (XHTML would want a <summary> first in every <details>)
+CLASSED = {"details", "summary"}
 HIDDEN = {"svg", "math", "template", "title", "textarea", "select", "head"}  # with all inside
 # Elements whose children are phrasing content only (and text).
-PHRASING_PARENTS = PHRASING | {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "summary", "dt"}
+PHRASING_PARENTS = PHRASING | {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "dt"}
 ONLY = {"table": {"caption", "colgroup", "thead", "tbody", "tfoot", "tr"}, "thead": {"tr"},
         "tbody": {"tr"}, "tfoot": {"tr"}, "tr": {"td", "th"}, "ul": {"li"}, "ol": {"li"},
         "dl": {"dt", "dd"}, "colgroup": {"col"}}
 PARENTS = {"li": {"ul", "ol"}, "dt": {"dl"}, "dd": {"dl"}, "tr": {"table", "thead", "tbody",
            "tfoot"}, "td": {"tr"}, "th": {"tr"}, "thead": {"table"}, "tbody": {"table"},
-           "tfoot": {"table"}, "caption": {"table"}, "colgroup": {"table"}, "col": {"colgroup"},
-           "summary": {"details"}}
+           "tfoot": {"table"}, "caption": {"table"}, "colgroup": {"table"}, "col": {"colgroup"}}
 FLOW, INLINE, TEXT = "#flow", "#inline", "#text"  # a list's context; what pandoc writes
 GLOBAL = {"class", "title", "lang", "dir", "style"}
 ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt", "width", "height"}, "td": {"colspan",
               "rowspan"}, "th": {"colspan", "rowspan", "scope"}, "ol": {"start", "reversed"},
-              "li": {"value"}, "col": {"span"}, "colgroup": {"span"}, "details": {"open"},
-              "time": {"datetime"}, "del": {"datetime"}, "ins": {"datetime"}}
+              "li": {"value"}, "col": {"span"}, "colgroup": {"span"}, "time": {"datetime"},
+              "del": {"datetime"}, "ins": {"datetime"}}
 NUMBERS = {"width", "height", "colspan", "rowspan", "span", "start", "value"}
-BOOLEAN = {"reversed", "open"}
+BOOLEAN = {"reversed"}
 VALID = {"dir": re.compile(r"ltr|rtl|auto"), "scope": re.compile(r"row|col|rowgroup|colgroup"),
          "lang": re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*"),
          "href": re.compile(r"(https?://|mailto:)\S+", re.I),
@@ -149,6 +151,9 @@ class Writer(HTMLParser):
             if tag == self.hidden[0]:
                 self.hidden = (tag, self.hidden[1] + 1)
             return
+        if tag in CLASSED:
+            given = " ".join(v or "" for k, v in attrs if k == "class")
+            attrs = [("class", f"{tag} {given}".strip())] + [a for a in attrs if a[0] != "class"]
         tag = RENAMED.get(tag, tag)
         if tag in HIDDEN:
             self.hidden = (tag, 1)

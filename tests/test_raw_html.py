@@ -9,6 +9,8 @@ import zipfile
 import panflute as pf
 import pytest
 from exporter.filters import xhtml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exporter import export
 
@@ -102,10 +104,95 @@ def test_raw_html_of_notes_makes_an_epub_epubcheck_accepts(raw_epub):
     body = " ".join(texts.values())
     for shown in ["line one<br />", "<u>underline <em>this</em> text</u>", "<kbd>C</kbd>",
                   '<span class="flair">never closed', "<b>bold <i>both</i></b> italic",
-                  '<td colspan="2">', "<summary>", '<span class="flair">Not <i>that</i> one'
+                  '<td colspan="2">', '<span class="flair">Not <i>that</i> one'
                   "</span>", "<li>Unclosed <u>underline in a list item</u></li>"]:
         assert shown in body, shown
+    assert re.search(r'<div class="details">\s*<div class="summary">\s*Click to open', body)
     assert "Install the Maps plugin or open &lt;obsidian://open?vault=help&gt;." in body
     assert 'href="obsidian:' not in body  # no e-reader opens it (epubcheck warns)
     nav = texts["EPUB/nav.xhtml"]
     assert re.search(r"Heading with <u>underline</u> and a link</a>", nav)
+
+
+# Random raw HTML: tags of every kind, in any case, with attributes quoted or not, void
+# elements, tags never closed, closed twice or crosswise, entities XML does not know.
+NAMES = ["b", "I", "u", "span", "SPAN", "a", "kbd", "br", "img", "hr", "wbr", "p", "div",
+         "details", "summary", "table", "tr", "td", "th", "ul", "li", "h2", "code", "s",
+         "font", "center", "svg", "rect", "name", "local-path", "x:y", "ruby"]
+ATTRIBUTES = ["class=flair", "class='a b'", 'title="a&nbsp;b &amp; c"', "width=30",
+              "width=50%", "align=center", "colspan=2", "href=https://obsidian.md/",
+              "href='Note.md'", "id=x", "id=1bad", "style='color: red'", "data-x=1",
+              "onclick=alert(1)", "src=pic.png", "lang=fr", "dir=sideways", "open", "a:b=1",
+              "title=<", "title='x\"y'", "x"]
+TEXTS = ["text", "a & b", "x < y", "&nbsp;", "&copy;", "&#x1F600;", "&bogus;", "&#0;", " ",
+         "\n", "ü", "]]>", "<!-- note -->", "<![CDATA[x]]>", "<?php x ?>", "<div class=\"x"]
+
+attributes = st.lists(st.sampled_from(ATTRIBUTES), max_size=3).map(
+    lambda found: "".join(" " + a for a in found))
+tag = st.one_of(
+    st.tuples(st.sampled_from(NAMES), attributes, st.sampled_from([">", "/>", " />"]))
+    .map(lambda t: f"<{t[0]}{t[1]}{t[2]}"),
+    st.sampled_from(NAMES).map("</{}>".format))
+raw_piece = st.one_of(tag, st.lists(st.one_of(tag, st.sampled_from(TEXTS)), min_size=2,
+                                    max_size=6).map("".join))
+
+
+def xml_of(items: list) -> str:
+    """The balanced blocks as pandoc would write them (a paragraph as <p>, a heading as
+    <h2>), their inlines as `written` writes them."""
+    out = []
+    for item in items:
+        if isinstance(item, pf.RawBlock):
+            out.append(item.text)
+        elif isinstance(item, pf.Header):
+            out.append(f"<h2>{written(list(item.content))}</h2>")
+        else:
+            text = written(xhtml.balance(list(item.content), xhtml.INLINE))
+            out.append(f"<p>{text}</p>" if isinstance(item, pf.Para) else text)
+    return "".join(out)
+
+
+inlines = st.lists(st.one_of(raw_piece.map(lambda t: pf.RawInline(t, "html")),
+                             st.sampled_from(["word", "a & b", "x < y", " "]).map(pf.Str)),
+                   max_size=12)
+blocks = st.lists(st.one_of(
+    raw_piece.map(lambda t: pf.RawBlock(t, "html")),
+    inlines.map(lambda items: pf.Para(*items)), inlines.map(lambda items: pf.Plain(*items)),
+    st.just(pf.Header(pf.Str("Heading"), level=2))), max_size=10)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(items=inlines)
+def test_random_raw_inlines_give_well_formed_xhtml(items):
+    text = written(xhtml.balance(items, xhtml.INLINE))
+    ET.fromstring(f"<p>{text}</p>")
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(items=blocks)
+def test_random_raw_blocks_give_well_formed_xhtml(items):
+    text = xml_of(xhtml.balance(items, xhtml.FLOW))
+    ET.fromstring(f"<div>{text}</div>")
+
+
+markdown_line = st.lists(st.one_of(raw_piece, st.sampled_from(["word", "*emphasis*", "`code`",
+                                                               "[[Credits]]", "a & b"])),
+                         min_size=1, max_size=8).map(" ".join)
+note_block = st.one_of(
+    markdown_line, markdown_line.map("## {}".format), markdown_line.map("> {}".format),
+    markdown_line.map("- {}".format), raw_piece,
+    st.tuples(markdown_line, markdown_line).map(
+        lambda cells: f"| a | b |\n|---|---|\n| {cells[0].replace('|', '')} | "
+                      f"{cells[1].replace('|', '')} |"))
+random_note = st.lists(note_block, min_size=3, max_size=10).map("\n\n".join)
+
+
+@settings(max_examples=3, deadline=None, database=None)
+@given(note=random_note)
+def test_random_raw_html_in_notes_makes_an_epub_epubcheck_accepts(tmp_path_factory, note):
+    vault = tmp_path_factory.mktemp("vault")
+    (vault / "Random.md").write_text(f"# Random\n\n{note}\n", encoding="utf-8")
+    (vault / "Credits.md").write_text((RAW_HTML / "Credits.md").read_text(), encoding="utf-8")
+    out = export(vault, "epub", output=vault / "out" / "r.epub", jobs=1, cache=False).output
+    check = epubcheck(out)
+    assert check.returncode == 0 and "0 errors /" in check.stdout, (note, check.stdout)
