@@ -16,8 +16,12 @@ import tempfile
 from pathlib import Path
 
 CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+# No network: nothing of its own (updates, sync), and what a diagram points at (an image
+# node's https://...) goes to a proxy that is not there, with no name looked up
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--headless", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
+                "--proxy-bypass-list=<-loopback>"]
 # Labels as SVG text, not HTML in <foreignObject> (WeasyPrint and cairosvg draw none of it)
 CONFIG = {"htmlLabels": False, "fontFamily": "sans-serif", "securityLevel": "strict",
           **{kind: {"htmlLabels": False} for kind in ("flowchart", "class", "state")}}

@@ -92,6 +92,13 @@ def test_in_latex_a_diagram_is_an_image_of_a_file_the_guide_writes(monkeypatch):
     assert mermaid.to_pdf(doc.diagrams[images[0]]).startswith(b"%PDF")
 
 
+def test_a_diagram_that_points_at_the_network_is_not_drawn_and_nothing_is_fetched():
+    remote = 'flowchart TD\n  A@{ img: "https://example.com/x.png", label: "Pic" }\n  A --> B'
+    drawn = mermaid.draw([remote, "graph TD\n  C --> D"], renderer())
+    assert drawn[0] == "error: Failed to load resource: net::ERR_PROXY_CONNECTION_FAILED"
+    assert drawn[1].startswith("<svg ")  # the diagram after it, in another run
+
+
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     renderer()
