@@ -1,7 +1,7 @@
-"""LaTeX: long inline code may break after / . = ? & , : _ - (TeX breaks \\texttt at spaces only).
+"""LaTeX: long inline code may break at its punctuation (TeX breaks \\texttt only at spaces).
 
 `obsidian://open?path=%2Fabsolute%2Fpath` ran 11 cm off the page: the Code is cut after
-each such character into Codes with a raw \\allowbreak between them, which print as one.
+/ . = ? & , : _ - and before % into Codes with a raw \\allowbreak between, which print as one.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import panflute as pf
 ACTS_ON = frozenset([pf.Code])  # all action() acts on
 LONG = 16  # characters without a space, for a run to be given break points
 RUN = re.compile(rf"\S{{{LONG},}}")
-AFTER = re.compile(r"(?<=[/.=?&,:_-])(?=[^/.=?&,:_\s-])")
+AFTER = re.compile(r"(?<=[/.=?&,:_-])(?=[^/.=?&,:_\s-])|(?<=[^\s%])(?=%)")  # or before %
 
 
 def action(elem, doc):

@@ -92,4 +92,5 @@ def test_long_inline_code_may_break_after_punctuation(exported):
     assert ("\\texttt{obsidian://}\\allowbreak{}\\texttt{open?}\\allowbreak{}\\texttt{vault=}"
             "\\allowbreak{}\\texttt{my-}") in exported["tex"]
     assert "{\\texttt{obsidian://open?vault=my-vault}}" in exported["tex"]  # not in a heading
+    assert "\\texttt{\\%2Fa}\\allowbreak{}\\texttt{\\%2Fb}" in exported["tex"]
     assert "obsidian://open?vault=my-vault&file=path/to/a-long-note-name.md" in exported["text"]
