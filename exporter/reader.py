@@ -129,7 +129,31 @@ def stringify_meta(meta: dict) -> dict:
 
 def parse(note: Note) -> pf.Doc:
     """The note's body as a panflute Doc."""
-    return pandoc.parse_markdown(note.body, str(note.rel))
+    return pandoc.parse_markdown(for_pandoc(note.body), str(note.rel))
+
+
+TABLE_ROW = re.compile(r"\s*\|")
+FENCE = re.compile(r"\s*(`{3,}|~{3,})")
+CODE_OR_PARAGRAPH = re.compile(r"(`+).*?(?<!`)\1(?!`)|<(/?)p(?:\s[^<>]*)?/?>", re.I)
+
+
+def for_pandoc(body: str) -> str:
+    """The body as pandoc is to read it: a raw <p>, <p/> or </p> in a table row (Obsidian's
+    help vault starts a cell's second paragraph so) as a line break, since pandoc keeps
+    a cell's first block alone and drops the rest of it. Code is left as written."""
+    if "<p" not in body and "<P" not in body:
+        return body
+    lines, fence = body.split("\n"), None
+    for number, line in enumerate(lines):
+        if found := FENCE.match(line):
+            if fence is None:
+                fence = found[1]
+            elif found[1].startswith(fence):
+                fence = None
+        elif fence is None and TABLE_ROW.match(line):
+            lines[number] = CODE_OR_PARAGRAPH.sub(
+                lambda m: m[0] if m[1] else "" if m[2] else "<br><br>", line)
+    return "\n".join(lines)
 
 
 class ParsedNotes:
@@ -158,7 +182,7 @@ class ParsedNotes:
                     self._ast[key] = cached
         if not missing:
             return
-        parsed = pandoc.parse_notes([(str(n.rel), n.body) for n in missing.values()],
+        parsed = pandoc.parse_notes([(str(n.rel), for_pandoc(n.body)) for n in missing.values()],
                                     self.processes)
         for key, ast in zip(missing, parsed, strict=True):
             self._ast[key] = ast

@@ -4,7 +4,7 @@ from __future__ import annotations
 import panflute as pf
 import pytest
 
-from exporter import reader
+from exporter import pandoc, reader
 from exporter.errors import ExportError
 from exporter.log import Warnings
 
@@ -66,3 +66,14 @@ def test_header_lines_feed_the_title_page_not_the_body():
         "https://www.marxist.com/russia-from-revolution-to-counter-revolution/all-pages.htm"]
     assert pf.stringify(pf.Plain(*header["tags"])) == "#wip #book"
     assert isinstance(doc.content[0], pf.Header)  # the rule after the header lines went too
+
+
+def test_a_paragraph_tag_in_a_table_cell_is_a_break_so_pandoc_keeps_the_rest_of_the_cell():
+    body = ("| Term | Meaning |\n|---|---|\n| `file:` | Find text.<p/>Example: `file:.jpg` |\n"
+            "| `x<p/>` | a<P>b</p> |\n\nA paragraph<p>not in a table</p>\n\n"
+            "```\n| in code <p/> |\n```\n")
+    assert reader.for_pandoc(body) == body.replace(
+        "Find text.<p/>", "Find text.<br><br>").replace("a<P>b</p>", "a<br><br>b")
+    assert "Example" not in pf.stringify(pandoc.parse_markdown(body, "as written"))
+    assert "Example: file:.jpg" in pf.stringify(pandoc.parse_markdown(reader.for_pandoc(body),
+                                                                      "for pandoc"))
