@@ -94,3 +94,9 @@ def test_long_inline_code_may_break_after_punctuation(exported):
     assert "{\\texttt{obsidian://open?vault=my-vault}}" in exported["tex"]  # not in a heading
     assert "\\texttt{\\%2Fa}\\allowbreak{}\\texttt{\\%2Fb}" in exported["tex"]
     assert "obsidian://open?vault=my-vault&file=path/to/a-long-note-name.md" in exported["text"]
+
+
+def test_no_obsidian_syntax_prints_outside_code(exported):
+    text = exported["text"].replace('print("%%")', "")
+    for mark in ["[[", "]]", "[!", "%%", "$$", "=="]:
+        assert mark not in text, mark
