@@ -153,8 +153,9 @@ def error_line(error: str) -> int | None:
 
 
 def picture(svg: str) -> str:
-    """mmdc's SVG sized by its viewBox in CSS px, never wider than the text (mmdc writes
-    width="100%", which WeasyPrint draws as nothing when the viewBox does not start at 0),
+    """mmdc's SVG sized by its viewBox in CSS px, never wider than the text nor taller than
+    most of the page (WeasyPrint cut it at the page's foot; mmdc writes width="100%", which
+    WeasyPrint draws as nothing when the viewBox does not start at 0),
     with the placeholder ID for the id each copy is given (ids()); no XML declaration."""
     svg = svg[svg.index("<svg"):]
     start = SVG_START.match(svg)
@@ -162,7 +163,7 @@ def picture(svg: str) -> str:
     _, _, width, height = (float(n) for n in VIEWBOX.search(head)[1].split())
     head = PLACE.sub("", head).replace('role="graphics-document document"', 'role="img"')
     return (f'<svg {head} width="{width:.0f}" height="{height:.0f}" '
-            f'style="max-width:100%;display:block;margin:0 auto">'
+            f'style="max-width:100%;max-height:80vh;display:block;margin:0 auto">'
             + prefixed_ids(TAG.sub(tidy_tag, svg[start.end():])))
 
 
@@ -207,5 +208,5 @@ def to_pdf(picture: str) -> bytes:
 
     width, height = (SIZE_OF[name].search(picture)[1] for name in ("width", "height"))
     page = (f"<style>@page {{size: {width}px {height}px; margin: 0}} "
-            f"body {{margin: 0}}</style>{picture}")
+            f"body {{margin: 0}} svg {{max-height: none !important}}</style>{picture}")
     return weasyprint.HTML(string=page).write_pdf()

@@ -130,6 +130,15 @@ def test_the_diagram_is_drawn_on_the_page(exported, tmp_path):
     assert dark > 1500, dark
 
 
+def test_a_diagram_taller_than_the_page_is_made_smaller_not_cut(tmp_path):
+    renderer()
+    (tmp_path / "vault").mkdir()
+    steps = "\n".join(f"  N{i}[Step {i}] --> N{i + 1}[Step {i + 1}]" for i in range(24))
+    (tmp_path / "vault" / "Tall.md").write_text(f"# Tall\n\n```mermaid\ngraph TD\n{steps}\n```\n")
+    pages = page_texts(export(tmp_path / "vault", "pdf", output=tmp_path / "t.pdf").output)
+    assert any(all(f"Step {i}" in page for i in range(25)) for page in pages)
+
+
 def test_the_html_holds_the_svgs(exported):
     page = exported["html"].output.read_text(encoding="utf-8")
     for kind in ("flowchart-v2", "sequence", "classDiagram", "stateDiagram", "gantt", "pie"):
