@@ -42,8 +42,7 @@ BOOLEAN = {"reversed"}
 VALID = {"dir": re.compile(r"ltr|rtl|auto"), "scope": re.compile(r"row|col|rowgroup|colgroup"),
          "lang": re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*"),
          "href": re.compile(r"(https?://|mailto:)\S+", re.I),
-         "src": re.compile(r"data:image/[^\s]+"), "id": re.compile(r"[A-Za-z][\w.-]*"),
-         "data-": re.compile(r".*", re.S)}
+         "src": re.compile(r"data:image/[^\s]+"), "id": re.compile(r"[A-Za-z][\w.-]*")}
 DATA_NAME = re.compile(r"data-[a-z0-9_.-]+")
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -56,10 +55,7 @@ def balance(items: list, context: str, in_link: bool = False, ids: set | None = 
     raw = pf.RawBlock if context == FLOW else pf.RawInline
     out = []
     for item in items:
-        if is_html(item):
-            text = writer.feed(item.text)
-        else:
-            text = writer.fit(kind_of(item), holds_link(item))
+        text = writer.feed(item.text) if is_html(item) else writer.fit(kind_of(item), item)
         if text:
             out.append(raw(text, "html"))
         if not is_html(item):
@@ -120,11 +116,11 @@ class Writer(HTMLParser):
         text, self.parts = "".join(self.parts), []
         return text
 
-    def fit(self, kind: str, link: bool = False) -> str:
-        """Close what must be closed before pandoc's `kind` of element (or text) comes."""
+    def fit(self, kind: str, elem=None) -> str:
+        """Close what must be closed before pandoc's `kind` of element `elem` comes."""
         if kind == "#header":
             return self.close_all()
-        if link and "a" in self.open:
+        if "a" in self.open and elem is not None and holds_link(elem):
             self.close_to(self.open.index("a"))
         depth = self.depth_for(kind)
         self.close_to(0 if depth is None else depth)
@@ -224,7 +220,7 @@ class Writer(HTMLParser):
                 if not value.strip().isdigit():
                     continue
                 value = value.strip()
-            pattern = VALID.get("data-" if data else key)
+            pattern = VALID.get(key)
             if pattern and not pattern.fullmatch(value):
                 continue
             if key == "id":
