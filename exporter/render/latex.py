@@ -23,6 +23,9 @@ from .tex_fonts import with_fallback_fonts
 
 PAPERS = {"a4": "a4", "letter": "letter", "a5": "a5"}
 COMPILE_SECONDS = 300
+# and this much more per MB of source: the help vault's 1.2 MB (450 pages) took 160 s on
+# a busy machine, and a guide ten times as long would have met the limit
+COMPILE_SECONDS_PER_MB = 300
 BODY_BEGINS, BODY_ENDS = "% exporter: the body begins", "% exporter: the body ends"
 LINE_MARK = "% exporter: template line "
 PARTIAL = re.compile(r"\$([a-z-]+)\.latex\(\)\$\n")
@@ -202,16 +205,22 @@ def compile_pdf(tex: Path, images: list[PurePosixPath] = (), engine: str = "xela
         return target
 
 
+def compile_seconds(size: int) -> int:
+    """The time latexmk has for a source of `size` bytes: more for a longer guide."""
+    return COMPILE_SECONDS + round(COMPILE_SECONDS_PER_MB * size / 2**20)
+
+
 def run_tex(command: list[str], folder: str, environment: dict, tex: Path) -> int:
     """Run latexmk in its own process group, so that at the time limit, or on Ctrl-C, the
     engine it started goes too (killing latexmk alone would leave xelatex running)."""
     process = subprocess.Popen(command, cwd=folder, env=environment, stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
+    seconds = compile_seconds(tex.stat().st_size)
     try:
-        return process.wait(timeout=COMPILE_SECONDS)
+        return process.wait(timeout=seconds)
     except subprocess.TimeoutExpired as error:
-        raise ExportError(f"TeX took longer than {COMPILE_SECONDS} s", tex) from error
+        raise ExportError(f"TeX took longer than {seconds} s", tex) from error
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
