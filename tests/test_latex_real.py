@@ -100,3 +100,8 @@ def test_no_obsidian_syntax_prints_outside_code(exported):
     text = exported["text"].replace('print("%%")', "")
     for mark in ["[[", "]]", "[!", "%%", "$$", "=="]:
         assert mark not in text, mark
+
+
+def test_mathjax_extensions_notes_use_compile(exported):
+    assert "a state |𝜓⟩ and ⟨𝜙|, water H2O." in exported["text"]
+    assert "\\[\\require{cancel}\\frac{\\cancel{a}b}{\\cancel{a}c}\\]" in exported["tex"]
