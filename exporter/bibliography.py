@@ -48,12 +48,21 @@ def citekey(meta: dict, author, year, title: str) -> str:
 
 def person(name: str) -> dict:
     """'Ted Grant' -> {'family': 'Grant', 'given': 'Ted'}; 'Grant, Ted' likewise."""
-    name = str(name).strip()
+    name = plain_name(name)
     if "," in name:
         family, given = (part.strip() for part in name.split(",", 1))
     else:
         given, _, family = name.rpartition(" ")
     return {"family": family, "given": given} if given else {"family": family}
+
+
+WIKILINK = re.compile(r"\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]")
+
+
+def plain_name(value) -> str:
+    """A name as front matter gives it, a link to the person's note ('[[People/Adam
+    Smith|Smith]]', as Obsidian's properties write it) read as that note's name."""
+    return WIKILINK.sub(lambda m: m[1].rsplit("/", 1)[-1], str(value)).strip()
 
 
 def as_list(value) -> list:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
+from .bibliography import as_list, plain_name
 from .config import CONFIG_NAME, Options, VaultConfig
 from .errors import ExportError
 from .log import Warnings
@@ -55,7 +56,8 @@ def book_author(options: Options, config: VaultConfig, notes: list[Note]) -> str
     """--author, else exporter.toml, else the author the notes agree on."""
     if options.author or config.author:
         return options.author or config.author
-    authors = {str(n.meta["author"]) for n in notes if n.meta.get("author")}
+    authors = {", ".join(plain_name(a) for a in as_list(n.meta["author"]))
+               for n in notes if n.meta.get("author")}
     return authors.pop() if len(authors) == 1 else None
 
 

@@ -32,6 +32,7 @@ class VaultConfig:
     heading_font: str | None = None
     mono_font: str | None = None
     cover: str | None = None  # a vault image: the EPUB's cover, the PDF's first page
+    properties: list[str] = field(default_factory=list)  # front matter shown under chapters
     index_groups: bool = True
     break_before: int = 1  # headings of this level and above start a page (PDF, LaTeX)
     mermaid: str | None = None  # mermaid-cli's mmdc, if not on PATH

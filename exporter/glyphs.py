@@ -82,4 +82,4 @@ def warn_unprintable(notes: list[Note], warnings: Warnings) -> None:
         line = note.line_of(missing[0]) if missing[0] in note.body else None
         warnings.warn(f"no installed font has {named}{more}: they will not print; install a "
                       "font with them (on Debian: fonts-noto-core, fonts-noto-cjk, "
-                      "fonts-noto-color-emoji)", note.path, line, kind="font")
+                      "fonts-noto-color-emoji)", note.rel, line, kind="font")

@@ -18,7 +18,7 @@ import panflute as pf
 from exporter import filters
 from exporter.filters import formulas
 
-from . import citations, workers
+from . import citations, properties, workers
 from .assemble import Outline, prepare
 from .bibliography import Books
 from .cache import Cache, code_version, digest
@@ -49,6 +49,7 @@ class Context:
     books: Books
     index_terms: list[list[str]]
     cache: Cache = field(default_factory=lambda: Cache(None))  # for the filters' own entries
+    properties: dict[str, str] = field(default_factory=dict)  # note rel -> its table's JSON
     anchors: dict[str, str] = field(init=False)  # note rel -> id where it starts
     headings: dict[tuple[str, str], str] = field(init=False)  # (rel, heading text) -> id
     blocks: dict[tuple[str, str], str] = field(init=False)  # (rel, ^block-id) -> id
@@ -63,7 +64,7 @@ class Context:
         self.digest = digest(code_version(), json.dumps([
             self.format, self.flags, self.own_chapter, self.prefixes,
             {rel: asdict(o) for rel, o in self.outlines.items()}, asdict(self.books),
-            self.index_terms, self.vault.attachment_folder,
+            self.index_terms, self.properties, self.vault.attachment_folder,
             [str(a) for a in self.vault.attachments],
             [(str(n.rel), note_aliases(n)) for n in self.vault.notes]], sort_keys=True))
 
@@ -153,6 +154,8 @@ def filtered_doc(note: Note, context: Context, warnings: Warnings) -> Filtered:
     rel = str(note.rel)
     doc = context.parsed.doc(note)
     prepare(note, doc, context.prefixes[rel], context.own_chapter)
+    if rel in context.properties:
+        properties.insert(doc, context.properties[rel], context.own_chapter)
     doc.format, doc.warnings = context.format, warnings
     doc.vault, doc.notes = context.vault, context.parsed
     for name, value in context.flags.items():

@@ -9,7 +9,17 @@ import panflute as pf
 
 from exporter.filters import index_terms
 
-from . import bibliography, citations, glyphs, index, mermaid, pandoc, per_note, reader
+from . import (
+    bibliography,
+    citations,
+    glyphs,
+    index,
+    mermaid,
+    pandoc,
+    per_note,
+    properties,
+    reader,
+)
 from .assemble import Outline, anchors_for, slugify
 from .book import book_author, book_language, book_title, select_notes
 from .cache import Cache
@@ -130,7 +140,8 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
         own_chapter=own_chapter, vault=vault, parsed=parsed,
         prefixes=dict(zip(rels, prefixes, strict=True)),
         outlines=dict(zip(rels, outlines, strict=True)), books=found,
-        index_terms=index_terms.front_matter_terms(vault, rels), cache=cache)
+        index_terms=index_terms.front_matter_terms(vault, rels), cache=cache,
+        properties=properties.tables(selected, config.properties, cache, options.processes))
     filtered = per_note.filter_all(selected, context, cache, pool)
 
     for part in filtered:
@@ -265,7 +276,7 @@ def cover_image(config: VaultConfig, root: Path, warnings: Warnings) -> Path | N
         return path
     warnings.warn(f"cover {config.cover!r}: no such image inside the vault; no cover",
                   CONFIG_NAME, line_of_key((root / CONFIG_NAME).read_text(encoding="utf-8"),
-                                           "cover"))
+                                           "cover"), kind="config")
     return None
 
 def write(guide: Guide, options: Options, output: Path, result: Result, pool: Workers) -> None:
