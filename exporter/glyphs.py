@@ -67,9 +67,15 @@ def unprintable(text: str, covered: Coverage) -> list[str]:
     return sorted(missing, key=text.index)
 
 
-def warn_unprintable(notes: list[Note], warnings: Warnings) -> None:
-    """Warn, per note, of characters that would print as empty boxes or not at all."""
-    covered = installed_coverage()
+INSTALL = ("install a font with them (on Debian: fonts-noto-core, fonts-noto-cjk, "
+           "fonts-noto-color-emoji)")
+
+
+def warn_unprintable(notes: list[Note], warnings: Warnings, covered: Coverage | None = None,
+                     fonts: str = "installed font", advice: str = INSTALL) -> None:
+    """Warn, per note, of characters that would print as empty boxes or not at all: that
+    no font of `covered` (by default every installed one) has."""
+    covered = covered or installed_coverage()
     if covered is None:
         return
     for note in notes:
@@ -80,6 +86,5 @@ def warn_unprintable(notes: list[Note], warnings: Warnings) -> None:
         named = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:SHOWN])
         more = f" and {len(missing) - SHOWN} more" if len(missing) > SHOWN else ""
         line = note.line_of(missing[0]) if missing[0] in note.body else None
-        warnings.warn(f"no installed font has {named}{more}: they will not print; install a "
-                      "font with them (on Debian: fonts-noto-core, fonts-noto-cjk, "
-                      "fonts-noto-color-emoji)", note.rel, line, kind="font")
+        warnings.warn(f"no {fonts} has {named}{more}: they will not print; {advice}",
+                      note.rel, line, kind="font")

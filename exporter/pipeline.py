@@ -37,7 +37,7 @@ from .index import Entry
 from .log import Warnings, reason
 from .model import Book, Note
 from .progress import Progress
-from .render import atomic_output, epub, html, latex
+from .render import atomic_output, epub, html, latex, tex_fonts
 from .vault import Vault, note_in_vault, scan, vault_root
 from .workers import Workers
 
@@ -117,6 +117,9 @@ def build(options: Options, pool: Workers | None = None) -> Guide:
     vault, selected = leave_out_unparsed(vault, selected, parsed, options, warnings)
     if options.fmt in ("pdf", "html"):  # laid out with the installed fonts
         glyphs.warn_unprintable(selected, warnings)
+    elif options.fmt == "latex":  # xelatex draws no colour font
+        glyphs.warn_unprintable(selected, warnings, tex_fonts.drawable(), "font xelatex draws",
+                                "xelatex draws no colour font (emoji)")
     own_chapter = len(selected) > 1
     prefixes = anchors_for(selected)
     outlines = per_note.outline_all(selected, prefixes, parsed, own_chapter, cache, pool)

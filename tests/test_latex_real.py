@@ -105,3 +105,10 @@ def test_no_obsidian_syntax_prints_outside_code(exported):
 def test_mathjax_extensions_notes_use_compile(exported):
     assert "a state |𝜓⟩ and ⟨𝜙|, water H2O." in exported["text"]
     assert "\\[\\require{cancel}\\frac{\\cancel{a}b}{\\cancel{a}c}\\]" in exported["tex"]
+
+
+def test_a_character_only_a_colour_font_has_is_named_in_a_warning(exported):
+    warned = [str(w) for w in exported["result"].warnings if "xelatex" in str(w)]
+    assert len(warned) == 1 and warned[0].endswith(
+        "Scripts.md:4: no font xelatex draws has 🔴 (U+1F534): they will not print; "
+        "xelatex draws no colour font (emoji)")

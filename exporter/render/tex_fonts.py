@@ -105,6 +105,13 @@ def is_cjk(char: str) -> bool:
     return any(first <= ord(char) <= last for first, last in CJK_BLOCKS)
 
 
+def drawable() -> Coverage | None:
+    """What the installed fonts xelatex can draw have between them; None without any."""
+    fonts = installed_fonts()
+    return Coverage([span for font in fonts.values()
+                     for span in zip(font.starts, font.ends, strict=True)]) if fonts else None
+
+
 @cache
 def installed_fonts() -> dict[str, Coverage]:
     """Each outline font family fontconfig knows (colour fonts, which xelatex cannot
