@@ -22,7 +22,8 @@ from exporter import mermaid
 from exporter.cache import digest
 from exporter.images import SVG, data_uri, problem
 
-ACTS_ON = frozenset([pf.CodeBlock])
+ACTS_ON = frozenset([pf.CodeBlock])  # all action() acts on
+CODE_BLOCKS = frozenset([pf.CodeBlock])  # prepare's own walk (ACTS_ON may be taken away)
 FOLDER = "diagrams"  # beside the .tex: the diagrams' PDFs
 DRAWN: dict[tuple[str, str], str] = {}  # (renderer key, text) -> picture or "error: ..."
 
@@ -41,7 +42,7 @@ def prepare(doc):
 
     texts = []
     filters.walk(doc, lambda elem, _: texts.append(elem.text) if is_diagram(elem) else None,
-                 doc, ACTS_ON)
+                 doc, CODE_BLOCKS)
     key, disk = renderer_key(renderer["version"]), getattr(doc, "cache", None)
     missing = []
     for text in dict.fromkeys(texts):
