@@ -47,6 +47,7 @@ CONDITIONALS = re.compile(r"if|unless|fi$|else$|or$")  # \ifdefined cannot hold 
 GUARD = "\\ifdefined"
 HTML_FORMATS = ("html", "epub")
 READER_SCHEMES = {"http", "https", "mailto", "tel", "ftp"}  # what an EPUB may link to
+XML_NAME = re.compile(r"[A-Za-z_][\w.-]*")
 SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 TEX_FORMATS = ("tex", "latex")
 
@@ -172,10 +173,13 @@ def raw_image(elem, attrs, doc):
 
 
 def vet_attributes(elem, doc):
-    """Remove attributes written in Markdown ({style=...}) that would load something."""
+    """Remove attributes written in Markdown ({style=...}) that would load something, and
+    quietly those XHTML cannot hold (a:b, whose prefix names no namespace)."""
     tag = "a" if isinstance(elem, pf.Link) else elem.tag.lower()
     for key, value in list(elem.attributes.items()):
-        if key != "note" and not key.startswith("data-") and loads(tag, key, value):
+        if not XML_NAME.fullmatch(key):
+            del elem.attributes[key]
+        elif key != "note" and not key.startswith("data-") and loads(tag, key, value):
             del elem.attributes[key]
             written = [f"{key}={value}", f'{key}="{value}"', f"{key}='{value}'", value]
             warn(doc, elem, written, f"attribute {key}={value!r} dropped: it loads something "
