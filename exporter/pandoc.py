@@ -83,9 +83,21 @@ def parse_markdown(text: str, what: str) -> pf.Doc:
     return load(markdown_to_json(text, what), what)
 
 
+# A callout's title line, then a table on the next line of the quote.
+CALLOUT_THEN_TABLE = re.compile(r"^([ \t]*(?:>[ \t]*)+)(\[![^\]\n]*\][^\n]*\n)"
+                                r"(?=[ \t]*(?:>[ \t]*)+\|)", re.MULTILINE)
+
+
+def as_obsidian_reads(body: str) -> str:
+    """The body with what Obsidian reads otherwise than pandoc made plain: a table right
+    under a callout's title line is a table (Obsidian's title is a line of its own; to
+    pandoc the table's lines were more of the title's paragraph)."""
+    return CALLOUT_THEN_TABLE.sub(lambda m: f"{m[1]}{m[2]}{m[1].rstrip()}\n", body)
+
+
 def markdown_to_json(text: str, what: str) -> str:
     """pandoc's JSON AST of a note body, checked for nesting the filters cannot recurse into."""
-    ast = run(["--from", READER, "--to", "json"], text, what, PARSE_SECONDS)
+    ast = run(["--from", READER, "--to", "json"], as_obsidian_reads(text), what, PARSE_SECONDS)
     if json_depth(ast) > MAX_JSON_DEPTH:
         raise ExportError(TOO_DEEP, what)
     return ast
@@ -126,7 +138,7 @@ def parse_batch(bodies: list[tuple[str, str]]) -> list[str | ExportError | None]
     token = secrets.token_hex(16)
     # tabs expanded here as pandoc expands them before its reader sees the bundle, so that
     # each note's byte count still fits it (a note's end was cut off, and the next lost)
-    expanded = [body.expandtabs(TAB_STOP) for _, body in bodies]
+    expanded = [as_obsidian_reads(body.expandtabs(TAB_STOP)) for _, body in bodies]
     bundle = "".join([f"FORMAT {READER}\n", f"END {token}\n",
                       *(f"NOTE {len(body.encode('utf-8'))}\n{body}" for body in expanded)])
     seconds = PARSE_SECONDS + BATCH_SECONDS_PER_MB * len(bundle) / 2**20

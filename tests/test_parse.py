@@ -129,3 +129,16 @@ def test_panflute_lists_still_check_what_goes_in():
         pf.Para(pf.Para())
     with pytest.raises(TypeError):
         para.content.extend([pf.Str("c"), pf.Plain()])
+
+
+@pytest.mark.parametrize("body", [
+    "> [!note] Prices\n> | Good | Price |\n> |---|---|\n> | Pins | 4d |\n",
+    "> > [!tip]- Nested\n> > | Good | Price |\n> > |---|---|\n> > | Pins | 4d |\n"])
+def test_a_table_right_under_a_callouts_title_is_a_table(body):
+    """Obsidian's callout title is a line of its own; pandoc read the table as more of it."""
+    for ast in (pandoc.parse_notes([("n.md", body)])[0], pandoc.markdown_to_json(body, "n")):
+        doc = pandoc.load(ast, "n.md")
+        tables = []
+        doc.walk(lambda elem, _: tables.append(elem) if isinstance(elem, pf.Table) else None)
+        assert len(tables) == 1 and pf.stringify(tables[0]).endswith("Pins4d")
+        assert "[!" in pf.stringify(doc) and "|" not in pf.stringify(doc)
