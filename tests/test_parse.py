@@ -138,7 +138,9 @@ def test_a_table_right_under_a_callouts_title_is_a_table(body):
     """Obsidian's callout title is a line of its own; pandoc read the table as more of it."""
     for ast in (pandoc.parse_notes([("n.md", body)])[0], pandoc.markdown_to_json(body, "n")):
         doc = pandoc.load(ast, "n.md")
-        tables = []
-        doc.walk(lambda elem, _: tables.append(elem) if isinstance(elem, pf.Table) else None)
+        quote = doc.content[0]
+        while isinstance(quote.content[-1], pf.BlockQuote):  # the nested callout's quote
+            quote = quote.content[-1]
+        tables = [block for block in quote.content if isinstance(block, pf.Table)]
         assert len(tables) == 1 and pf.stringify(tables[0]).endswith("Pins4d")
         assert "[!" in pf.stringify(doc) and "|" not in pf.stringify(doc)
