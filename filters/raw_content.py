@@ -174,10 +174,11 @@ def raw_image(elem, attrs, doc):
 
 def vet_attributes(elem, doc):
     """Remove attributes written in Markdown ({style=...}) that would load something, and
-    quietly those XHTML cannot hold (a:b, whose prefix names no namespace)."""
+    quietly those XHTML cannot hold (a:b, whose prefix names no namespace; dir=sideways)."""
     tag = "a" if isinstance(elem, pf.Link) else elem.tag.lower()
     for key, value in list(elem.attributes.items()):
-        if not XML_NAME.fullmatch(key):
+        valid = xhtml.VALID.get(key)
+        if not XML_NAME.fullmatch(key) or (valid and not valid.fullmatch(value)):
             del elem.attributes[key]
         elif key != "note" and not key.startswith("data-") and loads(tag, key, value):
             del elem.attributes[key]
