@@ -47,6 +47,8 @@ CONDITIONALS = re.compile(r"if|unless|fi$|else$|or$")  # \ifdefined cannot hold 
 GUARD = "\\ifdefined"
 HTML_FORMATS = ("html", "epub")
 READER_SCHEMES = {"http", "https", "mailto", "tel", "ftp"}  # what an EPUB may link to
+PLAIN_ELEMENTS = (pf.Div, pf.Span, pf.Header, pf.Code, pf.CodeBlock)
+OWN_ATTRIBUTES = {"note", "part"}  # the exporter's own, read by later filters
 XML_NAME = re.compile(r"[A-Za-z_][\w.-]*")
 SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 TEX_FORMATS = ("tex", "latex")
@@ -174,7 +176,9 @@ def raw_image(elem, attrs, doc):
 
 def vet_attributes(elem, doc):
     """Remove attributes written in Markdown ({style=...}) that would load something, and
-    quietly those XHTML cannot hold (a:b, whose prefix names no namespace; dir=sideways)."""
+    quietly those XHTML cannot hold (a:b, whose prefix names no namespace; dir=sideways).
+    On a div, span, heading or code, an attribute XHTML does not allow there (<div
+    width=50%>) is kept as data-width: pandoc writes the ones it knows from HTML as they are."""
     tag = "a" if isinstance(elem, pf.Link) else elem.tag.lower()
     for key, value in list(elem.attributes.items()):
         valid = xhtml.VALID.get(key)
@@ -185,6 +189,9 @@ def vet_attributes(elem, doc):
             written = [f"{key}={value}", f'{key}="{value}"', f"{key}='{value}'", value]
             warn(doc, elem, written, f"attribute {key}={value!r} dropped: it loads something "
                                      "from outside the notes", kind="raw-html")
+        elif (isinstance(elem, PLAIN_ELEMENTS) and key not in xhtml.GLOBAL | OWN_ATTRIBUTES
+              and not key.startswith("data-")):
+            elem.attributes[f"data-{key.lower()}"] = elem.attributes.pop(key)
 
 
 def loads(tag, key, value) -> bool:
