@@ -51,7 +51,7 @@ def join(pieces: list[Path], target: Path, css: str = "", cover: Path | None = N
         for name, (piece, old) in chapters.items():
             for found in ID.findall(piece.text(f"EPUB/text/{old}")):
                 holder.setdefault(found, name)
-        first = opened[0]
+        first, nav = opened[0], joined_nav(opened)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             out.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip",
                          zipfile.ZIP_STORED)
@@ -59,13 +59,15 @@ def join(pieces: list[Path], target: Path, css: str = "", cover: Path | None = N
                 if name == "mimetype" or CHAPTER.fullmatch(name) or "/media/" in name:
                     continue
                 if name == "EPUB/nav.xhtml":
-                    out.writestr(name, joined_nav(opened))
+                    out.writestr(name, nav)
                 elif name == "EPUB/toc.ncx":
                     out.writestr(name, joined_ncx(opened))
                 elif name == STYLESHEET:
                     out.writestr(name, f"{first.text(name)}\n{css}")
                 elif name == "EPUB/content.opf":
                     opf = joined_opf(first.text(name), chapters, media)
+                    if "<math" in nav:  # a heading's formula, which pandoc does not declare
+                        opf = opf.replace('properties="nav"', 'properties="nav mathml"', 1)
                     out.writestr(name, with_cover(opf, cover) if cover else opf)
                 else:
                     out.writestr(name, first.book.read(name))
