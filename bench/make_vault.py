@@ -1,7 +1,7 @@
 """A synthetic Obsidian vault of book notes, the same for the same seed and size.
 
     python bench/make_vault.py 1000 build/bench/vault-1000 [--seed 1] [--note-bytes 8000]
-                                                           [--formulas 0]
+                                                           [--formulas 0] [--diagrams 0]
 
 The vault holds `size` notes on `ceil(size / 10)` invented books, a folder per book: the
 book's overview note (named like the seed, "Author - Title (year).md"), then its chapter
@@ -13,7 +13,8 @@ lists, an occasional %%comment%%, and page locators "(40)", "(41-42)", "(p. 7)",
 "(108, 110)" beside years in parentheses that are not pages, "(1917)". With
 `--formulas N`, N TeX formulas are spread over the notes: inline `$…$` in sentences and
 display `$$…$$` (fractions, sums, integrals, matrices, cases, aligned), most of them
-distinct, some repeated.
+distinct, some repeated. With `--diagrams N`, N Mermaid flowcharts of the note's sections,
+each distinct, between its paragraphs.
 
 Note i is generated from its own random stream (seed, i): the first ten notes of the
 1,000-note vault are the 10-note vault but for the links, which point anywhere in the vault.
@@ -163,8 +164,9 @@ def note_path(seed: int, i: int) -> Path:
 class Writer:
     """The prose of one note, from its own random stream."""
 
-    def __init__(self, seed: int, i: int, size: int, formulas: int = 0):
+    def __init__(self, seed: int, i: int, size: int, formulas: int = 0, diagrams: int = 0):
         self.seed, self.i, self.size, self.formulas = seed, i, size, formulas
+        self.diagrams = diagrams
         self.rng = random.Random(f"{seed}-note-{i}")
         self.book = book(seed, i // NOTES_PER_BOOK)
         chapter = i % NOTES_PER_BOOK
@@ -254,6 +256,20 @@ class Writer:
                 parts[at] += f" As a formula, {self.formula(display=False)}."
         return parts
 
+    def diagram(self, n: int) -> str:
+        """A flowchart of a few of the note's section titles, distinct for each note and n."""
+        titles = section_titles(self.seed, self.i)
+        steps = [titles[(n + k) % len(titles)] for k in range(self.rng.randint(3, 6))]
+        edges = [f"    S{k}[\"{a}\"] --> S{k + 1}[\"{b}\"]"
+                 for k, (a, b) in enumerate(zip(steps, steps[1:], strict=False))]
+        return "\n".join(["```mermaid", f"graph {self.rng.choice(['TD', 'LR'])}", *edges,
+                          f"    %% note {self.i}, diagram {n}", "```"])
+
+    def with_diagrams(self, parts: list[str]) -> list[str]:
+        for n in range(self.diagrams):
+            parts.insert(self.rng.randrange(1, len(parts) + 1), self.diagram(n))
+        return parts
+
     def callout(self) -> str:
         if self.rng.random() < 0.5:
             title = self.rng.choice(["Key idea", "Definition", "Aside", ""])
@@ -281,10 +297,11 @@ class Writer:
                 break
         while len("\n\n".join(parts).encode()) < target_bytes:
             parts.append(self.paragraph())
-        return "\n\n".join(self.with_formulas(parts)) + "\n"
+        return "\n\n".join(self.with_diagrams(self.with_formulas(parts))) + "\n"
 
 
-def note_text(seed: int, i: int, size: int, note_bytes: int, formulas: int = 0) -> str:
+def note_text(seed: int, i: int, size: int, note_bytes: int, formulas: int = 0,
+              diagrams: int = 0) -> str:
     b = book(seed, i // NOTES_PER_BOOK)
     chapter = i % NOTES_PER_BOOK
     title = (f"{b.title} ({b.year})" if chapter == 0
@@ -293,20 +310,22 @@ def note_text(seed: int, i: int, size: int, note_bytes: int, formulas: int = 0) 
     # the reference citeproc prints.
     front = (f"---\ntitle: \"{title}\"\nauthor: {b.author}\nyear: {b.year}\n"
              f"pages: {b.pages}\norder: {i + 1}\n---\n")
-    return front + f"# {title}\n\n" + Writer(seed, i, size, formulas).body(
+    return front + f"# {title}\n\n" + Writer(seed, i, size, formulas, diagrams).body(
         note_bytes - len(front))
 
 
 def make_vault(size: int, folder: Path, seed: int = 1, note_bytes: int = 8000,
-               formulas: int = 0) -> Path:
-    """Write the vault (replacing the folder), `formulas` formulas in all; returns the folder."""
+               formulas: int = 0, diagrams: int = 0) -> Path:
+    """Write the vault (replacing the folder), `formulas` formulas and `diagrams` Mermaid
+    diagrams in all; returns the folder."""
     if folder.exists():
         shutil.rmtree(folder)
     for i in range(size):
         path = folder / note_path(seed, i)
         path.parent.mkdir(parents=True, exist_ok=True)
         own = formulas // size + (i < formulas % size)
-        path.write_text(note_text(seed, i, size, note_bytes, own), encoding="utf-8")
+        drawn = diagrams // size + (i < diagrams % size)
+        path.write_text(note_text(seed, i, size, note_bytes, own, drawn), encoding="utf-8")
     (folder / "exporter.toml").write_text(
         f'title = "Synthetic vault, {size} notes"\nauthor = "bench/make_vault.py"\n',
         encoding="utf-8")
@@ -320,8 +339,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--note-bytes", type=int, default=8000)
     parser.add_argument("--formulas", type=int, default=0, help="TeX formulas in all")
+    parser.add_argument("--diagrams", type=int, default=0, help="Mermaid diagrams in all")
     args = parser.parse_args()
-    make_vault(args.size, args.folder, args.seed, args.note_bytes, args.formulas)
+    make_vault(args.size, args.folder, args.seed, args.note_bytes, args.formulas, args.diagrams)
     total = sum(p.stat().st_size for p in args.folder.rglob("*.md"))
     print(f"{args.folder}: {args.size} notes, {total / 1e6:.1f} MB")
 

@@ -17,7 +17,8 @@ folder and not timed), then for each format, `--repeat` times, interleaved:
 - edit (PDF only, unless --no-edit): right after a cold export, one note in the middle
   of the vault gets a sentence more and the same command runs again in the same folders
   (what an incremental build would make cheap).
-- math (unless --math 0): a vault of 20 notes holding 200 TeX formulas (--math N) in all,
+- math (unless --math 0): a vault of 20 notes holding 200 TeX formulas (--math N) and 20
+  Mermaid diagrams in all (drawn where mermaid-cli is installed, else printed as code),
   a PDF cold and after an edit (the edited note's formulas come from the cache), beside
   the floor (which prints the formulas as TeX, drawing none).
 
@@ -71,6 +72,7 @@ TARGETS = {"epub": 1.3, "latex": 1.3, "pdf": 0.7, "edit": 0.2}
 TARGET_SIZES = {"epub": (100, 1000), "latex": (100, 1000), "pdf": (100, 1000), "edit": (1000,)}
 MEMORY_LIMIT_MB = 1500
 MATH_NOTES = 20  # the math vault's notes
+MATH_DIAGRAMS = 20  # and its Mermaid diagrams (drawn where mmdc is installed)
 
 
 @dataclass
@@ -199,7 +201,7 @@ def pinned(command: list[str], cpus: int | None) -> list[str]:
 # Inputs ------------------------------------------------------------------------------------
 
 def vault_name(size: int, formulas: int) -> str:
-    return f"{size}-math{formulas}" if formulas else f"{size}"
+    return f"{size}-math{formulas}-diagrams{MATH_DIAGRAMS}" if formulas else f"{size}"
 
 
 def vault_for(size: int, work: Path, seed: int, formulas: int = 0) -> Path:
@@ -208,7 +210,8 @@ def vault_for(size: int, work: Path, seed: int, formulas: int = 0) -> Path:
     stamp = work / f"vault-{vault_name(size, formulas)}.stamp"
     wanted = f"seed={seed} generator={(ROOT / 'bench' / 'make_vault.py').stat().st_mtime_ns}"
     if not folder.exists() or not stamp.exists() or stamp.read_text() != wanted:
-        make_vault(size, folder, seed, formulas=formulas)
+        make_vault(size, folder, seed, formulas=formulas,
+                   diagrams=MATH_DIAGRAMS if formulas else 0)
         stamp.write_text(wanted)
     return folder
 
