@@ -2,14 +2,14 @@
 or a font file inside the vault; a missing one warns, and the guide's own stands."""
 from __future__ import annotations
 
-import shutil
-import subprocess
 from functools import cache
 from pathlib import Path
 
 from .config import CONFIG_NAME, VaultConfig
+from .glyphs import fontconfig
 from .log import Warnings
 from .model import Font, Fonts
+from .vault import vault_file
 
 FONT_FILES = {".ttf", ".otf", ".woff", ".woff2"}
 ROLES = {"font": "body", "heading_font": "headings", "mono_font": "code"}
@@ -25,8 +25,8 @@ def chosen_fonts(config: VaultConfig, root: Path, warnings: Warnings) -> Fonts:
 def find_font(name: str, key: str, root: Path, warnings: Warnings) -> Font | None:
     """`name` as a font file inside the vault, else as an installed family."""
     if Path(name).suffix.lower() in FONT_FILES:
-        path = (root / name).resolve()
-        if path.is_file() and path.is_relative_to(root.resolve()):
+        path = vault_file(root, name)
+        if path is not None:
             return Font(family=f"vault {path.stem}", file=path)
         warnings.warn(f"{key} {name!r}: no such font file inside the vault; the guide's own "
                       "font is used", CONFIG_NAME, kind="config")
@@ -42,12 +42,8 @@ def find_font(name: str, key: str, root: Path, warnings: Warnings) -> Font | Non
 @cache
 def installed_families() -> frozenset[str] | None:
     """Every family name fontconfig knows, case-folded; None where it cannot be asked."""
-    if not shutil.which("fc-list"):
-        return None
-    try:
-        listing = subprocess.run(["fc-list", "--format", "%{family}\n"], capture_output=True,
-                                 text=True, timeout=60, check=True).stdout
-    except (OSError, subprocess.SubprocessError):
+    listing = fontconfig("%{family}\n")
+    if listing is None:
         return None
     return frozenset(name.strip().casefold() for line in listing.splitlines()
                      for name in line.split(",") if name.strip())

@@ -34,16 +34,23 @@ class Coverage:
 
 
 @cache
-def installed_coverage() -> Coverage | None:
-    """Every code point some fontconfig font has (what Pango falls back to); None if unknown."""
+def fontconfig(line_format: str) -> str | None:
+    """fc-list's line for each installed font, in fontconfig's `line_format`; None where
+    fontconfig cannot be asked."""
     if not shutil.which("fc-list"):
         return None
     try:
-        listing = subprocess.run(["fc-list", "--format", "%{charset}\n"], capture_output=True,
-                                 text=True, timeout=60, check=True).stdout
+        return subprocess.run(["fc-list", "--format", line_format], capture_output=True,
+                              text=True, timeout=60, check=True).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    return Coverage(parse_charsets(listing))
+
+
+@cache
+def installed_coverage() -> Coverage | None:
+    """Every code point some fontconfig font has (what Pango falls back to); None if unknown."""
+    listing = fontconfig("%{charset}\n")
+    return None if listing is None else Coverage(parse_charsets(listing))
 
 
 def parse_charsets(listing: str) -> list[tuple[int, int]]:

@@ -38,7 +38,8 @@ from .log import Warnings, reason
 from .model import Book, Note
 from .progress import Progress
 from .render import atomic_output, epub, html, latex, tex_fonts
-from .vault import Vault, note_in_vault, scan, vault_root
+from .render.epub_join import COVER_TYPES
+from .vault import Vault, note_in_vault, scan, vault_file, vault_root
 from .workers import Workers
 
 WRITE_SECONDS = 600  # pandoc's writers and WeasyPrint's layout, together
@@ -273,14 +274,14 @@ def cover_image(config: VaultConfig, root: Path, warnings: Warnings) -> Path | N
     """exporter.toml's `cover`, if it is an image file inside the vault; else a warning."""
     if not config.cover:
         return None
-    path = (root / config.cover).resolve()
-    if path.is_file() and path.is_relative_to(root.resolve()) and path.suffix.lower() in (
-            ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"):
+    path = vault_file(root, config.cover)
+    if path is not None and path.suffix.lower() in COVER_TYPES:  # as the EPUB can hold it
         return path
     warnings.warn(f"cover {config.cover!r}: no such image inside the vault; no cover",
                   CONFIG_NAME, line_of_key((root / CONFIG_NAME).read_text(encoding="utf-8"),
                                            "cover"), kind="config")
     return None
+
 
 def write(guide: Guide, options: Options, output: Path, result: Result, pool: Workers) -> None:
     """Write the guide in the asked format, replacing `output` atomically.

@@ -50,7 +50,8 @@ def tables(notes: list[Note], keys: list[str], cache: Cache, processes: int) -> 
         found[rel] = cache.get("properties", key)
         if found[rel] is None:
             missing[rel] = key
-    parsed = pandoc.parse_notes([(rel, wanted[rel]) for rel in missing], processes)
+    parsed = pandoc.parse_notes([(rel, wanted[rel]) for rel in missing], processes) \
+        if missing else []
     for (rel, key), ast in zip(missing.items(), parsed, strict=True):
         if isinstance(ast, ExportError):
             found[rel] = None

@@ -82,6 +82,14 @@ def is_inside(path: Path, root: Path) -> bool:
     return real(path).is_relative_to(real(root))
 
 
+def vault_file(root: Path, name: str) -> Path | None:
+    """The file `name` (a path from the vault root, as exporter.toml writes it) if it is a
+    file inside the vault, links followed; else None."""
+    rel = vault_path(name, PurePosixPath())
+    path = (root / rel).resolve() if rel is not None else None
+    return path if path and path.is_file() and path.is_relative_to(root.resolve()) else None
+
+
 def vault_path(target: str, folder: PurePosixPath) -> PurePosixPath | None:
     """Where a link's target is from the vault root, read as Obsidian reads a relative
     path: joined with `folder` (the linking note's), `.` and `..` parts resolved. None for

@@ -1,12 +1,10 @@
 """Fallback fonts for the characters of a LaTeX guide that Latin Modern lacks (xelatex has none)."""
 from __future__ import annotations
 
-import shutil
-import subprocess
 import unicodedata
 from functools import cache
 
-from ..glyphs import Coverage, parse_charsets
+from ..glyphs import Coverage, fontconfig, parse_charsets
 
 BODY_FONTS = ("Latin Modern Roman", "Latin Modern Sans", "Latin Modern Mono")
 # Tried in this order for a character the body fonts lack, then any other font that has
@@ -116,13 +114,8 @@ def drawable() -> Coverage | None:
 def installed_fonts() -> dict[str, Coverage]:
     """Each outline font family fontconfig knows (colour fonts, which xelatex cannot
     draw, left out), with the characters its faces have; {} without fontconfig."""
-    if not shutil.which("fc-list"):
-        return {}
-    try:
-        listing = subprocess.run(
-            ["fc-list", "--format", "%{family[0]}\t%{color}\t%{outline}\t%{charset}\n"],
-            capture_output=True, text=True, timeout=60, check=True).stdout
-    except (OSError, subprocess.SubprocessError):
+    listing = fontconfig("%{family[0]}\t%{color}\t%{outline}\t%{charset}\n")
+    if listing is None:
         return {}
     charsets: dict[str, list[str]] = {}
     for line in listing.splitlines():
